@@ -1,0 +1,33 @@
+//! Fallible allocation: an output too large for memory is an error, never an abort.
+
+use crate::KernelError;
+
+/// Returns an empty vector with room for exactly `len` elements, or
+/// [`KernelError::OutOfMemory`] when the allocator refuses (or the byte count overflows).
+pub(crate) fn try_with_capacity<T>(len: usize) -> Result<Vec<T>, KernelError> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(len)
+        .map_err(|_| KernelError::OutOfMemory {
+            bytes: len.saturating_mul(size_of::<T>()),
+        })?;
+    Ok(v)
+}
+
+/// Returns a vector of `len` copies of `fill`, allocated fallibly.
+pub(crate) fn try_filled<T: Clone>(len: usize, fill: T) -> Result<Vec<T>, KernelError> {
+    let mut v = try_with_capacity(len)?;
+    v.resize(len, fill);
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absurd_sizes_are_an_error_not_an_abort() {
+        let err = try_with_capacity::<u64>(usize::MAX / 2).unwrap_err();
+        assert!(matches!(err, KernelError::OutOfMemory { .. }), "{err}");
+        assert_eq!(try_filled(3, 7u8).unwrap(), vec![7, 7, 7]);
+    }
+}

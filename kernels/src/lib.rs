@@ -1,0 +1,24 @@
+//! CSR sparse-matrix kernels of QuTiP's data layer, each in three variants.
+//!
+//! * [`Csr`]: a validated compressed-sparse-row matrix over [`Complex64`](num_complex::Complex64)
+//!   with `u32` or `u64` indices; every invariant is checked once, at construction.
+//! * The kernels ([`reshape()`], [`transpose()`], [`column_stack()`], [`column_unstack()`],
+//!   [`permute()`], [`permute_indices()`]) validate their parameters at the boundary, then run
+//!   the [`Variant`] asked for: `raw` (raw pointers, no checks in the loop), `checked` (slice
+//!   indexing) or `safe` (no `unsafe`, bounds proven by construction).
+//! * [`mtx`]: Matrix Market reader and writer; [`oracle`]: a dense reference implementation.
+#![deny(unsafe_op_in_unsafe_fn)]
+
+mod alloc;
+mod csr;
+mod error;
+mod index;
+pub mod oracle;
+pub mod reshape;
+mod variant;
+
+pub use csr::Csr;
+pub use error::{CsrError, KernelError};
+pub use index::Index;
+pub use reshape::reshape;
+pub use variant::{UnknownVariant, Variant};

@@ -1,0 +1,35 @@
+//! Bounds-checked reshape: the raw algorithm with slice indexing on every access.
+
+use super::Plan;
+use crate::alloc::try_filled;
+use crate::{Csr, Index, KernelError};
+
+/// Reshapes the plan's input; see [`super`] for the algorithm.
+pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+    let a = plan.input();
+    let (rows, cols) = plan.shape();
+    let (in_rows, in_cols, nnz) = (a.rows(), a.cols(), a.nnz());
+    let mut row_ptr = try_filled(rows + 1, I::ZERO)?;
+    let mut col_idx = try_filled(nnz, I::ZERO)?;
+    let values = a.values().to_vec();
+    let (in_ptr, in_col) = (a.row_ptr(), a.col_idx());
+    let mut out_row = 0usize;
+    let mut row_end = cols;
+    for r in 0..in_rows {
+        let base = r * in_cols;
+        for k in in_ptr[r].to_usize()..in_ptr[r + 1].to_usize() {
+            let flat = base + in_col[k].to_usize();
+            while flat >= row_end {
+                out_row += 1;
+                row_ptr[out_row] = I::from_usize(k);
+                row_end += cols;
+            }
+            col_idx[k] = I::from_usize(flat + cols - row_end);
+        }
+    }
+    while out_row < rows {
+        out_row += 1;
+        row_ptr[out_row] = I::from_usize(nnz);
+    }
+    Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
+}

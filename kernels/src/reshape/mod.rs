@@ -1,0 +1,95 @@
+//! `reshape(A, R, C)`: C-order reshape, as `numpy.reshape(order='C')`.
+//!
+//! The flat index `r * cols + c` is monotone in CSR order, so values are copied unchanged and only
+//! column indices and row pointers are recomputed, by a division-free walk: the output row advances
+//! while the flat index passes the end of the current output row.
+//!
+//! [`Plan::new`] validates the parameters once; [`raw`], [`checked`] and [`safe`] each compute
+//! the result from a plan with the same algorithm and the same signature.
+
+pub mod checked;
+pub mod raw;
+pub mod safe;
+
+use crate::{Csr, Index, KernelError, Variant};
+
+/// A reshape whose parameters have been checked against its input.
+///
+/// Guarantees, relied upon by [`raw::reshape`]: `rows * cols == input.rows() * input.cols()`
+/// without overflow, `rows, cols > 0`, and `rows`, `cols` fit the index type `I`.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan<'a, I: Index> {
+    input: &'a Csr<I>,
+    rows: usize,
+    cols: usize,
+}
+
+impl<'a, I: Index> Plan<'a, I> {
+    /// Checks that `input` can be reshaped to `rows x cols`.
+    pub fn new(input: &'a Csr<I>, rows: usize, cols: usize) -> Result<Self, KernelError> {
+        if rows == 0 {
+            return Err(KernelError::ZeroDimension { what: "rows" });
+        }
+        if cols == 0 {
+            return Err(KernelError::ZeroDimension { what: "cols" });
+        }
+        let len = checked_size("input size", input.rows(), input.cols())?;
+        let new_len = checked_size("requested size", rows, cols)?;
+        if len != new_len {
+            return Err(KernelError::ReshapeSize {
+                rows: input.rows(),
+                cols: input.cols(),
+                new_rows: rows,
+                new_cols: cols,
+                len,
+                new_len,
+            });
+        }
+        fits::<I>("rows", rows)?;
+        fits::<I>("cols", cols)?;
+        Ok(Plan { input, rows, cols })
+    }
+
+    /// The matrix to reshape.
+    pub fn input(&self) -> &'a Csr<I> {
+        self.input
+    }
+
+    /// `(rows, cols)` of the output.
+    pub fn shape(&self) -> (usize, usize) {
+        (self.rows, self.cols)
+    }
+}
+
+/// `a * b`, or [`KernelError::Overflow`] naming `what`.
+pub(crate) fn checked_size(what: &'static str, a: usize, b: usize) -> Result<usize, KernelError> {
+    a.checked_mul(b).ok_or(KernelError::Overflow { what, a, b })
+}
+
+/// Checks that an output dimension fits the index type `I`.
+pub(crate) fn fits<I: Index>(what: &'static str, value: usize) -> Result<(), KernelError> {
+    if value > I::MAX {
+        return Err(KernelError::IndexOverflow {
+            what,
+            value,
+            bits: I::BITS,
+            max: I::MAX,
+        });
+    }
+    Ok(())
+}
+
+/// Reshapes `a` to `rows x cols` (C order) with the chosen variant.
+pub fn reshape<I: Index>(
+    a: &Csr<I>,
+    rows: usize,
+    cols: usize,
+    variant: Variant,
+) -> Result<Csr<I>, KernelError> {
+    let plan = Plan::new(a, rows, cols)?;
+    match variant {
+        Variant::Raw => raw::reshape(&plan),
+        Variant::Checked => checked::reshape(&plan),
+        Variant::Safe => safe::reshape(&plan),
+    }
+}

@@ -1,0 +1,56 @@
+//! Raw-pointer reshape: writes into uninitialised buffers, no checks inside the loop.
+
+use super::Plan;
+use crate::alloc::try_with_capacity;
+use crate::{Csr, Index, KernelError};
+
+/// Reshapes the plan's input; see [`super`] for the algorithm.
+pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+    let a = plan.input();
+    let (rows, cols) = plan.shape();
+    let (in_rows, in_cols, nnz) = (a.rows(), a.cols(), a.nnz());
+    let mut row_ptr = try_with_capacity::<I>(rows + 1)?;
+    let mut col_idx = try_with_capacity::<I>(nnz)?;
+    let values = a.values().to_vec();
+    let out_ptr = row_ptr.as_mut_ptr();
+    let out_col = col_idx.as_mut_ptr();
+    let in_ptr = a.row_ptr().as_ptr();
+    let in_col = a.col_idx().as_ptr();
+    // SAFETY: `out_ptr` has capacity `rows + 1` and index 0 < rows + 1.
+    unsafe { out_ptr.write(I::ZERO) };
+    let mut out_row = 0usize;
+    let mut row_end = cols; // flat index one past the current output row
+    for r in 0..in_rows {
+        let base = r * in_cols; // < in_rows * in_cols, which the plan proved does not overflow
+        // SAFETY: `in_ptr` points at `in_rows + 1` row pointers (Csr invariant 2) and r < in_rows.
+        let (start, end) =
+            unsafe { ((*in_ptr.add(r)).to_usize(), (*in_ptr.add(r + 1)).to_usize()) };
+        for k in start..end {
+            // SAFETY: start <= k < end <= nnz = col_idx.len() (Csr invariant 2).
+            let flat = base + unsafe { *in_col.add(k) }.to_usize();
+            // flat < in_rows * in_cols = rows * cols (plan), so out_row stays below rows.
+            while flat >= row_end {
+                out_row += 1;
+                // SAFETY: out_row < rows because flat < rows * cols; capacity is rows + 1.
+                unsafe { out_ptr.add(out_row).write(I::from_usize(k)) };
+                row_end += cols;
+            }
+            // SAFETY: k < nnz = capacity of `col_idx`; the column is < cols, which fits I (plan).
+            unsafe { out_col.add(k).write(I::from_usize(flat + cols - row_end)) };
+        }
+    }
+    while out_row < rows {
+        out_row += 1;
+        // SAFETY: out_row <= rows < rows + 1 = capacity; nnz fits I (Csr invariant 1).
+        unsafe { out_ptr.add(out_row).write(I::from_usize(nnz)) };
+    }
+    // SAFETY: every slot 0..=rows of `row_ptr` was written (0, the walk, then the tail loop), and
+    // every slot 0..nnz of `col_idx` once, by the loop over k.
+    unsafe {
+        row_ptr.set_len(rows + 1);
+        col_idx.set_len(nnz);
+    }
+    // The walk emits entries in flat-index order, so row pointers are non-decreasing from 0 to nnz
+    // and columns strictly increase within a row and are below `cols`.
+    Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
+}

@@ -1,0 +1,61 @@
+//! reshape: every variant and index width against the dense oracle, and every refusal.
+
+mod common;
+
+use common::*;
+use proptest::prelude::*;
+use rawcheck_kernels::oracle::Dense;
+use rawcheck_kernels::{Csr, KernelError, Variant, reshape};
+
+/// A matrix and a valid target shape (a factor pair of its element count).
+fn matrix_and_shape() -> impl Strategy<Value = (Csr<u64>, usize, usize)> {
+    matrix()
+        .prop_filter("reshape needs a non-empty shape", |a| {
+            a.rows() * a.cols() > 0
+        })
+        .prop_flat_map(|a| {
+            let n = a.rows() * a.cols();
+            let factors: Vec<usize> = (1..=n).filter(|d| n % d == 0).collect();
+            (Just(a), prop::sample::select(factors)).prop_map(move |(a, r)| (a, r, n / r))
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    #[test]
+    fn every_variant_matches_the_oracle((a, r, c) in matrix_and_shape()) {
+        let want = Dense::from_csr(&a).reshape(r, c).to_csr::<u64>().unwrap();
+        for v in Variant::ALL {
+            assert_bitwise_eq(&reshape(&a, r, c, v).unwrap(), &want, v.name());
+            let got32 = reshape(&narrow(&a), r, c, v).unwrap();
+            assert_bitwise_eq(&got32, &narrow(&want), v.name());
+        }
+    }
+}
+
+#[test]
+fn refusals_name_the_problem() {
+    let a = Csr::<u32>::from_triplets(6, 6, &[]).unwrap();
+    for v in Variant::ALL {
+        let err = reshape(&a, 5, 7, v).unwrap_err();
+        assert!(
+            err.to_string().contains("35 elements cannot hold 36"),
+            "{err}"
+        );
+        assert_eq!(
+            reshape(&a, 0, 36, v).unwrap_err(),
+            KernelError::ZeroDimension { what: "rows" }
+        );
+        assert!(matches!(
+            reshape(&a, usize::MAX, 2, v).unwrap_err(),
+            KernelError::Overflow { .. }
+        ));
+    }
+    // 1 x 2^32 holds the same 2^32 elements as 2^16 x 2^16 but its column count needs 33 bits.
+    let big = Csr::<u32>::from_triplets(1 << 16, 1 << 16, &[]).unwrap();
+    assert!(matches!(
+        reshape(&big, 1, 1 << 32, Variant::Raw).unwrap_err(),
+        KernelError::IndexOverflow { what: "cols", .. }
+    ));
+}
