@@ -6,12 +6,14 @@
 //!   [`permute()`], [`permute_indices()`]) validate their parameters at the boundary, then run
 //!   the [`Variant`] asked for: `raw` (raw pointers, no checks in the loop), `checked` (slice
 //!   indexing) or `safe` (no `unsafe`, bounds proven by construction).
-//! * [`mtx`]: Matrix Market reader and writer; [`oracle`]: a dense reference implementation.
+//! * [`mtx`]: Matrix Market reader and writer; [`oracle`]: a dense reference implementation;
+//!   [`families`]: the seeded matrix families the benchmarks and `rawcheck gen` share.
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod alloc;
 mod csr;
 mod error;
+pub mod families;
 mod index;
 pub mod oracle;
 pub mod reshape;
