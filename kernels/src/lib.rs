@@ -13,6 +13,7 @@ mod alloc;
 mod csr;
 mod error;
 mod index;
+pub mod mtx;
 pub mod oracle;
 pub mod reshape;
 mod variant;
