@@ -160,10 +160,11 @@ impl<I: Index> Csr<I> {
         check_fits::<I>("rows", rows)?;
         check_fits::<I>("cols", cols)?;
         // Count entries per row (counting sort by row, stable in input order).
-        let mut counts =
-            crate::alloc::try_filled(rows + 1, 0usize).map_err(|_| CsrError::OutOfMemory {
-                bytes: (rows + 1).saturating_mul(size_of::<usize>()),
-            })?;
+        let oom = |e: crate::KernelError| match e {
+            crate::KernelError::OutOfMemory { bytes } => CsrError::OutOfMemory { bytes },
+            other => unreachable!("allocation helpers only fail for memory: {other}"),
+        };
+        let mut counts = crate::alloc::try_filled(rows + 1, 0usize).map_err(oom)?;
         for &(row, col, _) in triplets {
             if row >= rows || col >= cols {
                 return Err(CsrError::EntryOutOfRange {
@@ -178,16 +179,18 @@ impl<I: Index> Csr<I> {
         for r in 0..rows {
             counts[r + 1] += counts[r];
         }
-        let mut next = counts.clone();
-        let mut sorted = vec![(0usize, Complex64::default()); triplets.len()];
+        let mut next = crate::alloc::try_with_capacity(rows + 1).map_err(oom)?;
+        next.extend_from_slice(&counts);
+        let mut sorted = crate::alloc::try_filled(triplets.len(), (0usize, Complex64::default()))
+            .map_err(oom)?;
         for &(row, col, v) in triplets {
             sorted[next[row]] = (col, v);
             next[row] += 1;
         }
         // Sort each row by column (stable, so duplicates sum in input order) and merge duplicates.
-        let mut row_ptr = Vec::with_capacity(rows + 1);
-        let mut col_idx = Vec::with_capacity(triplets.len());
-        let mut values = Vec::with_capacity(triplets.len());
+        let mut row_ptr = crate::alloc::try_with_capacity(rows + 1).map_err(oom)?;
+        let mut col_idx = crate::alloc::try_with_capacity(triplets.len()).map_err(oom)?;
+        let mut values = crate::alloc::try_with_capacity(triplets.len()).map_err(oom)?;
         row_ptr.push(I::ZERO);
         for r in 0..rows {
             let row = &mut sorted[counts[r]..counts[r + 1]];

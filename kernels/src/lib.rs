@@ -15,6 +15,7 @@ mod csr;
 mod error;
 pub mod families;
 mod index;
+pub mod mtx;
 pub mod oracle;
 pub mod reshape;
 mod variant;
