@@ -6,6 +6,7 @@
 //! the kernel's own setup) lazily, the first time a benchmark that needs them runs, so a filter
 //! skips their cost too; they are shared by the variants of one size and dropped after it.
 
+use std::borrow::Cow;
 use std::cell::LazyCell;
 use std::hint::black_box;
 
@@ -25,7 +26,7 @@ fn main() {
         .nresamples(timing.nresamples)
         .without_plots()
         .configure_from_args();
-    let sources = Source::all();
+    let sources = Source::all().unwrap_or_else(|e| panic!("{e}"));
     register::<Reshape>(&mut c, &sources, profile);
     c.final_summary();
 }
@@ -44,7 +45,7 @@ fn register<K: Kernel>(c: &mut Criterion, sources: &[Source], profile: Profile) 
                 );
                 continue;
             };
-            let base = LazyCell::new(|| source.matrix(nnz, K::VECTORISABLE).into_owned());
+            let base = LazyCell::new(|| source.matrix(nnz, K::VECTORISABLE));
             bench_width::<K, u32>(&mut group, &plan, &base, nnz);
             bench_width::<K, u64>(&mut group, &plan, &base, nnz);
         }
@@ -53,10 +54,10 @@ fn register<K: Kernel>(c: &mut Criterion, sources: &[Source], profile: Profile) 
 }
 
 /// The variants of one kernel, size and index width: raw, checked, safe, memcpy, sprs.
-fn bench_width<K: Kernel, I: Idx>(
+fn bench_width<'s, K: Kernel, I: Idx>(
     group: &mut BenchmarkGroup<'_, WallTime>,
     plan: &Plan<K::Params>,
-    base: &LazyCell<Csr<u64>, impl FnOnce() -> Csr<u64>>,
+    base: &LazyCell<Cow<'s, Csr<u64>>, impl FnOnce() -> Cow<'s, Csr<u64>>>,
     nnz: usize,
 ) {
     let bits = I::BITS;

@@ -4,11 +4,12 @@
 //! `<kernel>/<family>/<variant>/<index>/<nnz>` with `Throughput::Bytes` from
 //! [`Plan::bytes`](kernels::Plan::bytes). Variants are `raw`, `checked`, `safe`, `memcpy` (a copy
 //! of exactly the bytes the kernel must read and write) and `sprs` where sprs has the kernel.
-//! Everything that decides what is measured lives here so it can be tested.
+//! Every `.mtx` file in `$RAWCHECK_MTX_DIR` is benchmarked as family `file-<name>`. Everything
+//! that decides what is measured lives here so it can be tested.
 
 pub mod kernels;
 mod profile;
 mod sources;
 
 pub use profile::{Profile, Timing};
-pub use sources::Source;
+pub use sources::{MTX_DIR_VAR, Source};

@@ -40,7 +40,7 @@ fn check_width<K: Kernel, I: Idx>(base: &Csr<u64>, plan: &Plan<K::Params>, what:
 }
 
 fn check<K: Kernel>() {
-    for source in Source::all() {
+    for source in Source::all().unwrap() {
         for nnz in SIZES {
             let what = format!("{}/{}/{nnz}", K::NAME, source.name());
             let shape = source.shape(nnz, K::VECTORISABLE);

@@ -303,6 +303,12 @@ pub fn permutation(n: usize, seed: u64) -> Vec<usize> {
     shuffled(n, &mut SplitMix64(seed))
 }
 
+/// The row and column permutations `permute_indices` is benchmarked with: [`permutation`]s of
+/// `rows` from `seed ^ 1` and of `cols` from `seed ^ 2`.
+pub fn index_permutations(rows: usize, cols: usize, seed: u64) -> (Vec<usize>, Vec<usize>) {
+    (permutation(rows, seed ^ 1), permutation(cols, seed ^ 2))
+}
+
 fn shuffled(n: usize, rng: &mut SplitMix64) -> Vec<usize> {
     let mut order: Vec<usize> = (0..n).collect();
     for i in (1..n).rev() {

@@ -1,7 +1,8 @@
 //! families: seeded generation is deterministic, valid, sized as asked and shaped for permute.
 
 use rawcheck_kernels::families::{
-    DEFAULT_SEED, Family, Spec, VECTORISABLE_ELEMENTS_PER_NNZ, generate, permutation,
+    DEFAULT_SEED, Family, Spec, VECTORISABLE_ELEMENTS_PER_NNZ, generate, index_permutations,
+    permutation,
 };
 
 /// The benchmarks' powers of ten that are small enough for the test (and for Miri).
@@ -158,4 +159,8 @@ fn permutations_are_seeded_shuffles() {
     assert_eq!(sorted, (0..1000).collect::<Vec<_>>());
     assert_eq!(permutation(4, 0), vec![2, 0, 1, 3]); // replayed in Python from the docs
     assert!(permutation(0, 1).is_empty());
+    assert_eq!(
+        index_permutations(5, 7, 9),
+        (permutation(5, 8), permutation(7, 11))
+    );
 }
