@@ -8,6 +8,7 @@
 //! that decides what is measured lives here so it can be tested.
 
 pub mod kernels;
+pub mod peers;
 mod profile;
 mod sources;
 

@@ -51,8 +51,8 @@ impl Profile {
         match self {
             Profile::Quick => Timing {
                 sample_size: 10,
-                warm_up: Duration::from_millis(100),
-                measurement: Duration::from_millis(200),
+                warm_up: Duration::from_millis(50),
+                measurement: Duration::from_millis(150),
                 nresamples: 10_000,
             },
             Profile::Full => Timing {

@@ -10,7 +10,9 @@ pub use reshape::Reshape;
 
 use num_complex::Complex64;
 use rawcheck_kernels::{Csr, Index, KernelError, Variant};
-use sprs::{CsMatI, SpIndex};
+use sprs::SpIndex;
+
+use crate::peers::Peer;
 
 /// An index type both rawcheck and sprs accept (`u32`, `u64`).
 pub trait Idx: Index + SpIndex {}
@@ -66,9 +68,6 @@ impl<P> Plan<P> {
         [i.0, i.1, o.0, o.1, self.nnz].iter().all(|&n| n <= I::MAX)
     }
 }
-
-/// A sprs call ready to run: it owns its converted input and parameters.
-pub type Peer<I> = Box<dyn Fn() -> CsMatI<Complex64, I, I>>;
 
 /// One kernel, as benchmarked.
 pub trait Kernel {
@@ -130,16 +129,6 @@ impl<I: Idx> Case<I> {
         let peer = K::peer(&input, &plan.params);
         Ok(Case { input, peer })
     }
-}
-
-/// The same matrix as a sprs CSR matrix (copied; outside the timed code).
-pub fn to_sprs<I: Idx>(a: &Csr<I>) -> CsMatI<Complex64, I, I> {
-    CsMatI::new(
-        a.shape(),
-        a.row_ptr().to_vec(),
-        a.col_idx().to_vec(),
-        a.values().to_vec(),
-    )
 }
 
 /// The smallest prime factor of `n >= 2` (`n` itself when prime).
