@@ -12,7 +12,7 @@ use std::hint::black_box;
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput};
-use rawcheck_benches::kernels::{Case, Idx, Kernel, Plan, Reshape};
+use rawcheck_benches::kernels::{Case, Idx, Kernel, Permute, PermuteIndices, Plan, Reshape};
 use rawcheck_benches::{Profile, Source};
 use rawcheck_kernels::{Csr, Variant};
 
@@ -28,6 +28,8 @@ fn main() {
         .configure_from_args();
     let sources = Source::all().unwrap_or_else(|e| panic!("{e}"));
     register::<Reshape>(&mut c, &sources, profile);
+    register::<Permute>(&mut c, &sources, profile);
+    register::<PermuteIndices>(&mut c, &sources, profile);
     c.final_summary();
 }
 

@@ -2,7 +2,9 @@
 //! every family at both index widths (the byte model), all variants agree, and sprs computes the
 //! same matrix as rawcheck where it stands in as a peer.
 
-use rawcheck_benches::kernels::{Case, Idx, Kernel, Plan, Reshape, Shape, smallest_factor};
+use rawcheck_benches::kernels::{
+    Case, Idx, Kernel, Permute, PermuteIndices, Plan, Reshape, Shape, smallest_factor,
+};
 use rawcheck_benches::{Profile, Source};
 use rawcheck_kernels::{Csr, Variant};
 
@@ -59,6 +61,16 @@ fn check<K: Kernel>() {
 #[test]
 fn reshape_plans_hold() {
     check::<Reshape>();
+}
+
+#[test]
+fn permute_plans_hold() {
+    check::<Permute>();
+}
+
+#[test]
+fn permute_indices_plans_hold() {
+    check::<PermuteIndices>();
 }
 
 #[test]

@@ -4,8 +4,10 @@
 //! Each kernel is a unit struct implementing [`Kernel`]; the bench target registers one
 //! criterion group per kernel and source with the same generic function.
 
+mod permute;
 mod reshape;
 
+pub use permute::{Permute, PermuteIndices};
 pub use reshape::Reshape;
 
 use num_complex::Complex64;
