@@ -82,3 +82,13 @@ pub fn inverse(p: &[usize]) -> Vec<usize> {
     }
     inv
 }
+
+/// Number of proptest cases for properties over larger inputs (none under Miri).
+pub fn few_cases() -> u32 {
+    cases() / 16
+}
+
+/// A larger non-empty matrix, up to `6 * MAX_DIM` in each dimension, for [`few_cases`] runs.
+pub fn larger_matrix() -> impl Strategy<Value = Csr<u64>> {
+    (1..=MAX_DIM * 6, 1..=MAX_DIM * 6).prop_flat_map(|(r, c)| matrix_with_shape(r, c))
+}
