@@ -70,6 +70,18 @@ pub enum Command {
         /// The Matrix Market file.
         input: PathBuf,
     },
+    /// Render the HTML report (benchmarks, peers, bug hunt, fuzzing) and print its path.
+    Report {
+        /// Directory to write `index.html` into.
+        #[arg(long, default_value = "reports/out")]
+        out: PathBuf,
+        /// criterion's output directory.
+        #[arg(long, default_value = "target/criterion")]
+        criterion: PathBuf,
+        /// Directory holding bughunt.json, peers.json and fuzz.json.
+        #[arg(long, default_value = "reports/data")]
+        data: PathBuf,
+    },
 }
 
 /// Input, output and variant options shared by every kernel subcommand.

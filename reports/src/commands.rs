@@ -1,9 +1,10 @@
 //! What each subcommand does: read, run a kernel with the chosen variant and index width, write.
 
 use std::error::Error;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rawcheck_kernels::{Csr, Index, KernelError, Variant, mtx};
+use rawcheck_reports::report::{Inputs, generate};
 
 use crate::cli::{Cli, Command, IndexWidth, IntList, KernelIo, ListArg, parse_int};
 
@@ -56,6 +57,11 @@ pub fn run(cli: Cli) -> CliResult<()> {
             (Op::PermuteIndices(load_list(&rows)?, load_list(&cols)?), io)
         }
         Command::Info { input } => return info(&input),
+        Command::Report {
+            out,
+            criterion,
+            data,
+        } => return report(criterion, data, out),
     };
     match io.index {
         IndexWidth::U32 => run_kernel::<u32>(&op, &io),
@@ -116,5 +122,16 @@ fn info(path: &Path) -> CliResult<()> {
         }
     );
     println!("fits 32-bit indices: {}", yes_no(a.to_index::<u32>().is_ok()));
+    Ok(())
+}
+
+/// `rawcheck report`: writes `<out>/index.html` from whatever data exists and prints its path.
+fn report(criterion: PathBuf, data: PathBuf, out: PathBuf) -> CliResult<()> {
+    let page = generate(&Inputs {
+        criterion,
+        data,
+        out,
+    })?;
+    println!("{}", page.display());
     Ok(())
 }
