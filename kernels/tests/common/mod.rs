@@ -5,6 +5,8 @@ use num_complex::Complex64;
 use proptest::prelude::*;
 use rawcheck_kernels::{Csr, Index};
 
+pub mod cases;
+
 /// Largest dimension generated; Miri runs are slow, so it gets smaller matrices.
 pub const MAX_DIM: usize = if cfg!(miri) { 4 } else { 9 };
 
