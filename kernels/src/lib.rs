@@ -11,6 +11,8 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod alloc;
+pub mod column_stack;
+pub mod column_unstack;
 mod csr;
 mod error;
 pub mod families;
@@ -20,12 +22,16 @@ pub mod oracle;
 pub mod permute;
 pub mod permute_indices;
 pub mod reshape;
+pub mod transpose;
 mod variant;
 
+pub use column_stack::column_stack;
+pub use column_unstack::column_unstack;
 pub use csr::Csr;
 pub use error::{CsrError, KernelError};
 pub use index::Index;
 pub use permute::permute;
 pub use permute_indices::permute_indices;
 pub use reshape::reshape;
+pub use transpose::transpose;
 pub use variant::{UnknownVariant, Variant};
