@@ -34,7 +34,10 @@ fn check_case<I: Index>(case: &Case) {
             }
             Expect::Error(gist) => {
                 let err = got.expect_err(&what).to_string();
-                assert!(err.contains(gist.as_str()), "{what}: '{err}' lacks '{gist}'");
+                assert!(
+                    err.contains(gist.as_str()),
+                    "{what}: '{err}' lacks '{gist}'"
+                );
             }
         }
     }

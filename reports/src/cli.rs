@@ -136,7 +136,8 @@ impl std::str::FromStr for ListArg {
 }
 
 fn parse_variant(s: &str) -> Result<Variant, String> {
-    s.parse().map_err(|e: rawcheck_kernels::UnknownVariant| e.to_string())
+    s.parse()
+        .map_err(|e: rawcheck_kernels::UnknownVariant| e.to_string())
 }
 
 /// Parses one non-negative integer, naming it in the error.
@@ -158,13 +159,17 @@ fn parse_list(s: &str) -> Result<IntList, String> {
 fn parse_pair(s: &str) -> Result<(usize, usize), String> {
     match parse_list(s)?.as_slice() {
         &[r, c] => Ok((r, c)),
-        other => Err(format!("expected R,C (two integers), got {} values", other.len())),
+        other => Err(format!(
+            "expected R,C (two integers), got {} values",
+            other.len()
+        )),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn lists_parse_and_refuse_garbage() {
@@ -173,7 +178,9 @@ mod tests {
         assert!(parse_list("").is_err());
         assert_eq!(parse_pair("20,80").unwrap(), (20, 80));
         assert!(parse_pair("20").is_err());
-        assert!(matches!("@p.txt".parse::<ListArg>().unwrap(), ListArg::File(p) if p == PathBuf::from("p.txt")));
+        assert!(
+            matches!("@p.txt".parse::<ListArg>().unwrap(), ListArg::File(p) if p == Path::new("p.txt"))
+        );
         assert!("@".parse::<ListArg>().is_err());
     }
 

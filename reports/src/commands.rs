@@ -74,7 +74,12 @@ fn run_kernel<I: Index>(op: &Op, io: &KernelIo) -> CliResult<()> {
     let out = op
         .apply(&a, io.variant)
         .map_err(|e| format!("{}: {e}", op.name()))?;
-    let comment = format!("rawcheck {} ({} variant, {}-bit)", op.name(), io.variant, I::BITS);
+    let comment = format!(
+        "rawcheck {} ({} variant, {}-bit)",
+        op.name(),
+        io.variant,
+        I::BITS
+    );
     mtx::write_path(&out, &io.output, Some(&comment))
         .map_err(|e| format!("cannot write {}: {e}", io.output.display()))?;
     Ok(())
@@ -110,7 +115,10 @@ fn info(path: &Path) -> CliResult<()> {
     println!("field: {}", h.field);
     println!("symmetry: {}", h.symmetry);
     println!("declared entries: {}", h.entries);
-    println!("stored entries (after symmetry expansion): {}", report.stored);
+    println!(
+        "stored entries (after symmetry expansion): {}",
+        report.stored
+    );
     println!("duplicates summed: {}", report.duplicates);
     let yes_no = |b: bool| if b { "yes" } else { "no" };
     println!(
@@ -121,7 +129,10 @@ fn info(path: &Path) -> CliResult<()> {
             "no (entries were sorted and duplicates summed on read)".to_owned()
         }
     );
-    println!("fits 32-bit indices: {}", yes_no(a.to_index::<u32>().is_ok()));
+    println!(
+        "fits 32-bit indices: {}",
+        yes_no(a.to_index::<u32>().is_ok())
+    );
     Ok(())
 }
 

@@ -33,7 +33,11 @@ fn assert_error(out: &Output, status: i32) -> String {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert_eq!(out.status.code(), Some(status), "stderr: {stderr}");
     assert!(stderr.starts_with("error: "), "stderr: {stderr}");
-    assert_eq!(stderr.trim_end().lines().count(), 1, "one line, got: {stderr}");
+    assert_eq!(
+        stderr.trim_end().lines().count(),
+        1,
+        "one line, got: {stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
     stderr
 }
@@ -44,7 +48,9 @@ fn every_reference_case_through_the_binary() {
     for case in load() {
         for variant in ["raw", "checked", "safe"] {
             for index in ["32", "64"] {
-                let out_path = dir.path().join(format!("{}-{variant}-{index}.mtx", case.id));
+                let out_path = dir
+                    .path()
+                    .join(format!("{}-{variant}-{index}.mtx", case.id));
                 let mut args = case.op.cli_args();
                 args.extend([
                     case.input.display().to_string(),
@@ -106,22 +112,62 @@ fn errors_keep_an_existing_output_untouched() {
     let input = reference_dir().join("rand_herm_6.mtx");
     let (i, o) = (input.to_str().unwrap(), out.to_str().unwrap());
     let cases: [(&[&str], i32, &str); 7] = [
-        (&["reshape", "--shape", "5,7", i, "-o", o], 1, "35 elements cannot hold 36"),
-        (&["permute", "--dims", "2,2", "--order", "1,0", i, "-o", o], 1, "does not match"),
-        (&["permute-indices", "--rows", "0,1", "--cols", "0,1,2,3,4,5", i, "-o", o], 1, "row permutation"),
-        (&["column-unstack", "--rows", "4", i, "-o", o], 1, "single column"),
-        (&["transpose", "/nonexistent/in.mtx", "-o", o], 1, "/nonexistent/in.mtx"),
+        (
+            &["reshape", "--shape", "5,7", i, "-o", o],
+            1,
+            "35 elements cannot hold 36",
+        ),
+        (
+            &["permute", "--dims", "2,2", "--order", "1,0", i, "-o", o],
+            1,
+            "does not match",
+        ),
+        (
+            &[
+                "permute-indices",
+                "--rows",
+                "0,1",
+                "--cols",
+                "0,1,2,3,4,5",
+                i,
+                "-o",
+                o,
+            ],
+            1,
+            "row permutation",
+        ),
+        (
+            &["column-unstack", "--rows", "4", i, "-o", o],
+            1,
+            "single column",
+        ),
+        (
+            &["transpose", "/nonexistent/in.mtx", "-o", o],
+            1,
+            "/nonexistent/in.mtx",
+        ),
         (&["reshape", "--shape", "5,x", i, "-o", o], 2, "'x'"),
         (&["transpose", "--variant", "fast", i, "-o", o], 2, "fast"),
     ];
     for (args, status, gist) in cases {
         let line = assert_error(&rawcheck(args), status);
         assert!(line.contains(gist), "{args:?}: {line}");
-        assert_eq!(std::fs::read_to_string(&out).unwrap(), "precious", "{args:?}");
+        assert_eq!(
+            std::fs::read_to_string(&out).unwrap(),
+            "precious",
+            "{args:?}"
+        );
     }
     let garbage = dir.path().join("bad.mtx");
-    std::fs::write(&garbage, "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 3 1.0\n").unwrap();
-    let line = assert_error(&rawcheck(&["transpose", garbage.to_str().unwrap(), "-o", o]), 1);
+    std::fs::write(
+        &garbage,
+        "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 3 1.0\n",
+    )
+    .unwrap();
+    let line = assert_error(
+        &rawcheck(&["transpose", garbage.to_str().unwrap(), "-o", o]),
+        1,
+    );
     assert!(line.contains("line 3"), "{line}");
 }
 
@@ -131,7 +177,13 @@ fn info_describes_a_file() {
     let out = rawcheck(&["info", input.to_str().unwrap()]);
     assert!(out.status.success(), "{out:?}");
     let text = String::from_utf8(out.stdout).unwrap();
-    for want in ["shape: 40 x 40", "nnz: 77", "field: complex", "symmetry: general", "valid CSR as stored: yes"] {
+    for want in [
+        "shape: 40 x 40",
+        "nnz: 77",
+        "field: complex",
+        "symmetry: general",
+        "valid CSR as stored: yes",
+    ] {
         assert!(text.contains(want), "missing {want:?} in:\n{text}");
     }
 }

@@ -61,7 +61,12 @@ pub struct Case {
 impl CaseOp {
     /// The `rawcheck` subcommand and its parameter arguments.
     pub fn cli_args(&self) -> Vec<String> {
-        let list = |v: &[usize]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(",");
+        let list = |v: &[usize]| {
+            v.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
         let args: Vec<String> = match self {
             CaseOp::Reshape(r, c) => vec!["reshape".into(), "--shape".into(), format!("{r},{c}")],
             CaseOp::Transpose => vec!["transpose".into()],
@@ -114,7 +119,9 @@ pub fn load() -> Vec<Case> {
                 }
                 "transpose" => CaseOp::Transpose,
                 "column_stack" => CaseOp::ColumnStack,
-                "column_unstack" => CaseOp::ColumnUnstack(p["rows"].as_u64().expect("rows") as usize),
+                "column_unstack" => {
+                    CaseOp::ColumnUnstack(p["rows"].as_u64().expect("rows") as usize)
+                }
                 "permute" => CaseOp::Permute(usizes(&p["dims"]), usizes(&p["order"])),
                 "permute_indices" => CaseOp::PermuteIndices(usizes(&p["rows"]), usizes(&p["cols"])),
                 other => panic!("unknown op {other} in cases.json"),
