@@ -6,7 +6,8 @@
 //!   [`permute()`], [`permute_indices()`]) validate their parameters at the boundary, then run
 //!   the [`Variant`] asked for: `raw` (raw pointers, no checks in the loop), `checked` (slice
 //!   indexing) or `safe` (no `unsafe`, bounds proven by construction).
-//! * [`mtx`]: Matrix Market reader and writer; [`oracle`]: a dense reference implementation.
+//! * [`mtx`]: Matrix Market reader and writer; [`oracle`]: a dense reference implementation;
+//!   [`families`]: the seeded matrix families the benchmarks and `rawcheck gen` share.
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod alloc;
@@ -14,6 +15,7 @@ pub mod column_stack;
 pub mod column_unstack;
 mod csr;
 mod error;
+pub mod families;
 mod index;
 pub mod mtx;
 pub mod oracle;
