@@ -1,7 +1,8 @@
 #!/bin/bash -eu
 # Builds every fuzz target for ClusterFuzzLite / OSS-Fuzz and copies into $OUT, per target:
 # the binary, <target>.options (max_len, rss/malloc limits), <target>.dict when there is one,
-# and <target>_seed_corpus.zip (the committed seeds plus every regression input).
+# and <target>_seed_corpus.zip (the committed seeds plus every regression input; the .txt
+# descriptions of regressions stay out).
 #
 # Runs locally too (scripts/cflite-build-check): SRC and OUT are temporary folders there, and
 # CARGO_TARGET_DIR points at scripts/fuzz's build so nothing is rebuilt.
@@ -17,7 +18,9 @@ zip_flat() {
     if command -v zip >/dev/null; then
         local files=()
         for dir in "$@"; do
-            for f in "$dir"/*; do [ -f "$f" ] && files+=("$f"); done
+            for f in "$dir"/*; do
+                [ -f "$f" ] && [[ "$f" != *.txt ]] && files+=("$f")
+            done
         done
         rm -f "$archive"
         [ ${#files[@]} -eq 0 ] || zip -q -j "$archive" "${files[@]}"
@@ -28,7 +31,7 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
     for d in sys.argv[2:]:
         for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
             path = os.path.join(d, name)
-            if os.path.isfile(path) and not name.startswith("."):
+            if os.path.isfile(path) and not name.startswith(".") and not name.endswith(".txt"):
                 z.write(path, name)
 PY
     fi

@@ -185,13 +185,7 @@ impl<'u, 'a> Gen<'u, 'a> {
                 if cells == Some(0) {
                     Vec::new()
                 } else {
-                    // Stop when the input runs out, rather than repeat entry (0, 0, 0).
-                    (0..count)
-                        .map_while(|_| {
-                            (!self.u.is_empty())
-                                .then(|| (self.below(rows), self.below(cols), self.value()))
-                        })
-                        .collect()
+                    self.repeat(count, |g| (g.below(rows), g.below(cols), g.value()))
                 }
             }
         };
@@ -201,10 +195,23 @@ impl<'u, 'a> Gen<'u, 'a> {
         entries
     }
 
-    /// An explicit list of numbers: its length, then each number.
+    /// Up to `n` values made by `f`, fewer when the input runs out: a declared length of 65535
+    /// must not cost 65535 iterations of zeros.
+    pub fn repeat<T>(&mut self, n: usize, mut f: impl FnMut(&mut Self) -> T) -> Vec<T> {
+        let mut out = Vec::new();
+        for _ in 0..n {
+            if self.u.is_empty() {
+                break;
+            }
+            out.push(f(self));
+        }
+        out
+    }
+
+    /// An explicit list of numbers: its length (below 2^16), then each number.
     pub fn list(&mut self) -> Vec<usize> {
         let len = self.below(1 << 16);
-        (0..len).map(|_| self.usize()).collect()
+        self.repeat(len, |g| g.usize())
     }
 
     /// A permutation of `0..n`, or (one time in five) something that is not one: too short or

@@ -81,10 +81,10 @@ impl CsrInput {
             (rows, cols) = (g.usize(), g.usize());
             row_ptr = g.list().into_iter().map(|x| x as u64).collect();
             col_idx = g.list().into_iter().map(|x| x as u64).collect();
-            values = (0..g.below(1 << 16)).map(|_| g.value()).collect();
-            triplets = (0..g.below(1 << 16))
-                .map(|_| (g.usize(), g.usize(), g.value()))
-                .collect();
+            let n = g.below(1 << 16);
+            values = g.repeat(n, |g| g.value());
+            let n = g.below(1 << 16);
+            triplets = g.repeat(n, |g| (g.usize(), g.usize(), g.value()));
             mutations = 0;
         }
         let mut input = CsrInput {

@@ -201,17 +201,17 @@ pub fn revalidate<I: Index>(a: &Csr<I>) -> Result<(), CsrError> {
     .map(drop)
 }
 
-/// The files of `dir` (not recursive, sorted by name, hidden files such as `.gitkeep` left out;
-/// none when it does not exist).
-pub fn files(dir: &Path) -> Vec<PathBuf> {
+/// The input files of `dir`, sorted by name: not recursive, hidden files (`.gitkeep`) and
+/// `.txt` descriptions left out; none when `dir` does not exist.
+pub fn inputs(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
         .filter(|p| {
-            !p.file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            let name = p.file_name().unwrap_or_default().to_string_lossy();
+            !name.starts_with('.') && !name.ends_with(".txt")
         })
         .collect();
     files.sort();
@@ -232,7 +232,7 @@ pub fn replay_main(target: Target) {
     let mut found = 0;
     for path in paths {
         let list = if path.is_dir() {
-            files(&path)
+            inputs(&path)
         } else {
             vec![path]
         };

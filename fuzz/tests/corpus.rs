@@ -8,7 +8,7 @@ mod seeds;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
-use rawcheck_fuzz::{Target, Verdict, files};
+use rawcheck_fuzz::{Target, Verdict, inputs};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -28,7 +28,7 @@ fn replay_dir(folder: &str) -> (usize, Vec<String>) {
     let mut count = 0;
     let mut failures = Vec::new();
     for target in Target::ALL {
-        for file in files(&root().join(folder).join(target.name())) {
+        for file in inputs(&root().join(folder).join(target.name())) {
             count += 1;
             if let Err(e) = replay(target, &file) {
                 failures.push(format!("{}: {e}", file.display()));
@@ -45,12 +45,39 @@ fn every_regression_stays_fixed() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// A regression keeps its meaning only while the byte format decodes it to the same input:
+/// `<file>.txt` records the decoded input, and this fails when they drift apart (then re-encode
+/// the input in the new format, e.g. with `KernelInput::to_bytes`).
+#[test]
+fn every_regression_decodes_as_recorded() {
+    let mut drift = Vec::new();
+    for target in Target::ALL {
+        for file in inputs(&root().join("regressions").join(target.name())) {
+            let data = std::fs::read(&file).unwrap();
+            let want = format!("{}\n", target.describe(&data));
+            let recorded = std::fs::read_to_string(file.with_extension("txt")).unwrap_or_default();
+            if recorded != want {
+                drift.push(format!(
+                    "{}:\nrecorded {recorded}decoded  {want}",
+                    file.display()
+                ));
+            }
+        }
+    }
+    assert!(
+        drift.is_empty(),
+        "regressions decode differently from their .txt (new files: run the make_seeds \
+         example to record them):\n{}",
+        drift.join("\n")
+    );
+}
+
 #[test]
 fn the_committed_corpus_replays_clean() {
     let (_, failures) = replay_dir("corpus");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
     for target in Target::ALL {
-        let verdicts: Vec<Verdict> = files(&root().join("corpus").join(target.name()))
+        let verdicts: Vec<Verdict> = inputs(&root().join("corpus").join(target.name()))
             .iter()
             .filter_map(|f| replay(target, f).ok())
             .collect();
@@ -80,7 +107,7 @@ fn the_committed_seeds_are_what_seeds_rs_makes() {
         }
     }
     for target in Target::ALL {
-        for file in files(&root().join("corpus").join(target.name())) {
+        for file in inputs(&root().join("corpus").join(target.name())) {
             let name = file
                 .file_name()
                 .unwrap_or_default()
@@ -102,7 +129,7 @@ fn the_committed_seeds_are_what_seeds_rs_makes() {
 
 /// The names in `dir` with `ext`, without it.
 fn stems(dir: &str, ext: &str) -> Vec<String> {
-    let mut v: Vec<String> = files(&root().join(dir))
+    let mut v: Vec<String> = inputs(&root().join(dir))
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == ext))
         .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
