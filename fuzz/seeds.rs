@@ -229,11 +229,14 @@ fn kernel_seeds() -> Vec<(String, KernelInput)> {
     ]);
     let mut seeds: Vec<(String, KernelInput)> =
         seeds.into_iter().map(|(n, i)| (n.to_owned(), i)).collect();
-    for m in [
-        "2x3", "0x0", "0x5", "4x0", "1x1", "3x3-full", "ket6", "bra6",
-    ] {
-        seeds.push((format!("ok-{m}"), k(matrix(m), Op::Transpose)));
-        seeds.push((format!("ok-{m}"), k(matrix(m), Op::ColumnStack)));
+    let stray = spec(2, 2, &[(0, 1, c(1.0, 0.0)), (0, 2, c(2.0, 0.0))]);
+    for op in [Op::Transpose, Op::ColumnStack] {
+        for m in [
+            "2x3", "0x0", "0x5", "4x0", "1x1", "3x3-full", "ket6", "bra6",
+        ] {
+            seeds.push((format!("ok-{m}"), k(matrix(m), op.clone())));
+        }
+        seeds.push(("bad-stray-entry".to_owned(), k(stray.clone(), op)));
     }
     seeds
 }
