@@ -15,11 +15,15 @@ mod error;
 mod index;
 pub mod mtx;
 pub mod oracle;
+pub mod permute;
+pub mod permute_indices;
 pub mod reshape;
 mod variant;
 
 pub use csr::Csr;
 pub use error::{CsrError, KernelError};
 pub use index::Index;
+pub use permute::permute;
+pub use permute_indices::permute_indices;
 pub use reshape::reshape;
 pub use variant::{UnknownVariant, Variant};

@@ -68,3 +68,17 @@ pub fn assert_bitwise_eq<I: Index>(got: &Csr<I>, want: &Csr<I>, what: &str) {
     };
     assert_eq!(bits(got), bits(want), "{what}: values");
 }
+
+/// A uniformly random permutation of `0..n`.
+pub fn permutation(n: usize) -> impl Strategy<Value = Vec<usize>> {
+    Just((0..n).collect::<Vec<_>>()).prop_shuffle()
+}
+
+/// The inverse of the permutation `p`: `inverse(p)[p[i]] == i`.
+pub fn inverse(p: &[usize]) -> Vec<usize> {
+    let mut inv = vec![0; p.len()];
+    for (i, &x) in p.iter().enumerate() {
+        inv[x] = i;
+    }
+    inv
+}

@@ -1,0 +1,240 @@
+//! Raw-pointer permute_indices: writes into uninitialised buffers, no checks inside the loops.
+
+use num_complex::Complex64;
+
+use super::{Plan, SHORT_ROW, empty};
+use crate::alloc::try_with_capacity;
+use crate::{Csr, Index, KernelError};
+
+/// Permutes the plan's input; see [`super`] for the algorithm.
+pub fn permute_indices<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+    let (rows, cols) = plan.permutations();
+    // SAFETY: the plan checked that `rows` and `cols` are permutations of 0..input.rows() and
+    // 0..input.cols().
+    unsafe { scatter(plan.input(), rows, cols) }
+}
+
+/// Moves entry `(i, j)` of `a` to `(row_perm[i], col_perm[j])`: the core shared with
+/// [`permute`](crate::permute()).
+///
+/// # Safety
+/// `row_perm` must be a permutation of `0..a.rows()` and `col_perm` one of `0..a.cols()`: every
+/// element in range and none repeated. Both are used as unchecked write offsets.
+pub(crate) unsafe fn scatter<I: Index>(
+    a: &Csr<I>,
+    row_perm: &[usize],
+    col_perm: &[usize],
+) -> Result<Csr<I>, KernelError> {
+    let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
+    if nnz == 0 {
+        return empty(rows, cols);
+    }
+    let cells_per_entry = rows.saturating_mul(cols) / nnz;
+    let mut inv_row = try_with_capacity::<usize>(rows)?;
+    let (inv, perm) = (inv_row.as_mut_ptr(), row_perm.as_ptr());
+    for i in 0..rows {
+        // SAFETY: i < rows = row_perm.len(), and row_perm[i] < rows = capacity (caller's contract).
+        unsafe { inv.add(*perm.add(i)).write(i) };
+    }
+    // SAFETY: row_perm is a permutation of 0..rows, so the loop wrote every slot 0..rows once.
+    unsafe { inv_row.set_len(rows) };
+    if cells_per_entry >= cols / 4 && longest_row(a.row_ptr()) <= SHORT_ROW {
+        // SAFETY: inv_row is a permutation of 0..rows (inverse of one); col_perm: caller's contract.
+        unsafe { one_pass(a, &inv_row, col_perm) }
+    } else {
+        // SAFETY: as above.
+        unsafe { counting_sort(a, inv_row, col_perm) }
+    }
+}
+
+/// The number of entries in the longest row.
+fn longest_row<I: Index>(row_ptr: &[I]) -> usize {
+    let p = row_ptr.as_ptr();
+    let mut longest = 0;
+    for r in 1..row_ptr.len() {
+        // SAFETY: 1 <= r < row_ptr.len().
+        let len = unsafe { (*p.add(r)).to_usize() - (*p.add(r - 1)).to_usize() };
+        longest = longest.max(len);
+    }
+    longest
+}
+
+/// Sparse path: gathers output row `i'` from input row `inv_row[i']`, mapping its columns, then
+/// insertion-sorts that short segment.
+///
+/// # Safety
+/// `inv_row` is a permutation of `0..a.rows()`, `col_perm` one of `0..a.cols()`.
+unsafe fn one_pass<I: Index>(
+    a: &Csr<I>,
+    inv_row: &[usize],
+    col_perm: &[usize],
+) -> Result<Csr<I>, KernelError> {
+    let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
+    let mut row_ptr = try_with_capacity::<I>(rows + 1)?;
+    let mut col_idx = try_with_capacity::<I>(nnz)?;
+    let mut values = try_with_capacity::<Complex64>(nnz)?;
+    let (out_ptr, out_col, out_val) = (
+        row_ptr.as_mut_ptr(),
+        col_idx.as_mut_ptr(),
+        values.as_mut_ptr(),
+    );
+    let (in_ptr, in_col, in_val) = (
+        a.row_ptr().as_ptr(),
+        a.col_idx().as_ptr(),
+        a.values().as_ptr(),
+    );
+    let (inv, cperm) = (inv_row.as_ptr(), col_perm.as_ptr());
+    // SAFETY: capacity rows + 1 > 0.
+    unsafe { out_ptr.write(I::ZERO) };
+    let mut end = 0usize;
+    for new_row in 0..rows {
+        // SAFETY: new_row < rows = inv_row.len(); inv_row[new_row] < rows, so i + 1 indexes one
+        // of the rows + 1 row pointers (Csr invariant 2).
+        let (start, len) = unsafe {
+            let i = *inv.add(new_row);
+            let start = (*in_ptr.add(i)).to_usize();
+            (start, (*in_ptr.add(i + 1)).to_usize() - start)
+        };
+        // SAFETY: start + len <= nnz (Csr invariant 2); every input column is < cols =
+        // col_perm.len() (invariant 3), and col_perm[j] < cols fits I (invariant 1). inv_row is a
+        // permutation, so the output rows so far hold distinct input rows: end + len <= nnz =
+        // capacity, and the segment end..end + len is written before it is sorted.
+        unsafe {
+            let (seg_col, seg_val) = (out_col.add(end), out_val.add(end));
+            for n in 0..len {
+                let j = (*in_col.add(start + n)).to_usize();
+                seg_col.add(n).write(I::from_usize(*cperm.add(j)));
+                seg_val.add(n).write(*in_val.add(start + n));
+            }
+            for n in 1..len {
+                let (c, v) = (*seg_col.add(n), *seg_val.add(n));
+                let mut pos = n;
+                while pos > 0 && *seg_col.add(pos - 1) > c {
+                    seg_col.add(pos).write(*seg_col.add(pos - 1));
+                    seg_val.add(pos).write(*seg_val.add(pos - 1));
+                    pos -= 1;
+                }
+                seg_col.add(pos).write(c);
+                seg_val.add(pos).write(v);
+            }
+        }
+        end += len;
+        // SAFETY: new_row + 1 <= rows < capacity; end <= nnz fits I (Csr invariant 1).
+        unsafe { out_ptr.add(new_row + 1).write(I::from_usize(end)) };
+    }
+    // SAFETY: row pointer slots 0..=rows were written (0, then one per row); inv_row visits every
+    // input row once, so end reached nnz and every slot 0..nnz of col_idx and values was written.
+    unsafe {
+        row_ptr.set_len(rows + 1);
+        col_idx.set_len(nnz);
+        values.set_len(nnz);
+    }
+    // Rows hold distinct columns (col_perm is a permutation) in increasing order (insertion sort).
+    Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
+}
+
+/// General path: (a) buckets `(new row, value)` pairs by new column, visiting output rows in
+/// order (a CSC with sorted rows), then (b) transposes that CSC back into CSR.
+///
+/// # Safety
+/// `inv_row` is a permutation of `0..a.rows()`, `col_perm` one of `0..a.cols()`.
+unsafe fn counting_sort<I: Index>(
+    a: &Csr<I>,
+    mut inv_row: Vec<usize>,
+    col_perm: &[usize],
+) -> Result<Csr<I>, KernelError> {
+    let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
+    let (in_ptr, in_col, in_val) = (
+        a.row_ptr().as_ptr(),
+        a.col_idx().as_ptr(),
+        a.values().as_ptr(),
+    );
+    let cperm = col_perm.as_ptr();
+    // (a) Entries per input column, then the start of each new column's bucket, then the next
+    // free slot of input column j's bucket (that of new column col_perm[j]).
+    let mut next_buf = try_with_capacity::<usize>(cols)?;
+    let next = next_buf.as_mut_ptr();
+    // SAFETY: the counters must start at zero; capacity is cols.
+    unsafe { next.write_bytes(0, cols) };
+    for k in 0..nnz {
+        // SAFETY: k < nnz (Csr invariant 2); the column is < cols (invariant 3).
+        unsafe { *next.add((*in_col.add(k)).to_usize()) += 1 };
+    }
+    let mut col_start_buf = try_with_capacity::<usize>(cols + 1)?;
+    let col_start = col_start_buf.as_mut_ptr();
+    // SAFETY: capacity cols + 1; col_perm[j] + 1 <= cols, and as col_perm is a permutation the
+    // loop writes every slot 1..=cols once, so the prefix sum reads initialised counts only.
+    unsafe {
+        col_start.write(0);
+        for j in 0..cols {
+            col_start.add(*cperm.add(j) + 1).write(*next.add(j));
+        }
+        for c in 0..cols {
+            *col_start.add(c + 1) += *col_start.add(c);
+        }
+        for j in 0..cols {
+            next.add(j).write(*col_start.add(*cperm.add(j)));
+        }
+    }
+    let mut row_ptr = try_with_capacity::<I>(rows + 1)?;
+    let mut csc_buf = try_with_capacity::<(I, Complex64)>(nnz)?;
+    let (out_ptr, csc) = (row_ptr.as_mut_ptr(), csc_buf.as_mut_ptr());
+    let inv = inv_row.as_mut_ptr();
+    // SAFETY: capacity rows + 1 > 0.
+    unsafe { out_ptr.write(I::ZERO) };
+    let mut end = 0usize;
+    for new_row in 0..rows {
+        // SAFETY: new_row < rows = inv_row.len(); inv_row[new_row] < rows, so i + 1 indexes one
+        // of the rows + 1 row pointers (Csr invariant 2).
+        let (start_in, end_in) = unsafe {
+            let i = *inv.add(new_row);
+            ((*in_ptr.add(i)).to_usize(), (*in_ptr.add(i + 1)).to_usize())
+        };
+        for k in start_in..end_in {
+            // SAFETY: k < nnz; j < cols (Csr invariants 2, 3). next[j] stays within new column
+            // col_perm[j]'s bucket, whose size is the count of column j, inside 0..nnz.
+            unsafe {
+                let slot = next.add((*in_col.add(k)).to_usize());
+                csc.add(*slot)
+                    .write((I::from_usize(new_row), *in_val.add(k)));
+                *slot += 1;
+            }
+        }
+        end += end_in - start_in;
+        // SAFETY: new_row + 1 <= rows < capacity; end <= nnz fits I (Csr invariant 1).
+        unsafe { out_ptr.add(new_row + 1).write(I::from_usize(end)) };
+    }
+    // (b) Counting sort by row: the next free slot of each output row, columns visited in order.
+    let cursor = inv;
+    for r in 0..rows {
+        // SAFETY: r < rows = inv_row.len() = row_ptr.len() - 1; inv_row is no longer needed.
+        unsafe { cursor.add(r).write((*out_ptr.add(r)).to_usize()) };
+    }
+    let mut col_idx = try_with_capacity::<I>(nnz)?;
+    let mut values = try_with_capacity::<Complex64>(nnz)?;
+    let (out_col, out_val) = (col_idx.as_mut_ptr(), values.as_mut_ptr());
+    for c in 0..cols {
+        // SAFETY: c + 1 <= cols; the bucket bounds lie within 0..nnz, every CSC slot was written
+        // once in (a), its row is < rows, and cursor[r] stays within output row r, whose length
+        // is the number of entries bucketed with row r.
+        unsafe {
+            for p in *col_start.add(c)..*col_start.add(c + 1) {
+                let (r, v) = *csc.add(p);
+                let slot = cursor.add(r.to_usize());
+                out_col.add(*slot).write(I::from_usize(c));
+                out_val.add(*slot).write(v);
+                *slot += 1;
+            }
+        }
+    }
+    // SAFETY: row pointer slots 0..=rows were written (0, then one per row). Every CSC entry was
+    // placed in exactly one slot of its output row, and the row lengths sum to nnz, so every
+    // slot 0..nnz of col_idx and values was written once.
+    unsafe {
+        row_ptr.set_len(rows + 1);
+        col_idx.set_len(nnz);
+        values.set_len(nnz);
+    }
+    // Columns are visited in increasing order, so each row's columns increase; they are < cols.
+    Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
+}

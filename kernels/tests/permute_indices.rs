@@ -1,0 +1,201 @@
+//! permute_indices: every variant and index width against the dense oracle, and every refusal.
+
+mod common;
+
+use common::*;
+use num_complex::Complex64;
+use proptest::prelude::*;
+use rawcheck_kernels::oracle::Dense;
+use rawcheck_kernels::{Csr, KernelError, Variant, permute_indices};
+
+/// Largest side of the sparse matrices that reach the long-row limit of the one-pass path.
+const SPARSE_DIM: usize = if cfg!(miri) { 6 } else { 48 };
+
+/// A matrix with a row permutation and a column permutation of its shape.
+fn with_permutations(
+    m: impl Strategy<Value = Csr<u64>>,
+) -> impl Strategy<Value = (Csr<u64>, Vec<usize>, Vec<usize>)> {
+    m.prop_flat_map(|a| {
+        let (r, c) = a.shape();
+        (Just(a), permutation(r), permutation(c))
+    })
+}
+
+/// A sparse matrix up to `SPARSE_DIM` square: a few scattered entries, sometimes one long row
+/// (around the 32-entry limit of the one-pass path), so both paths and their boundary are hit.
+fn sparse_matrix() -> impl Strategy<Value = Csr<u64>> {
+    (1..=SPARSE_DIM, 1..=SPARSE_DIM)
+        .prop_flat_map(|(r, c)| {
+            (
+                Just((r, c)),
+                prop::collection::vec((0..r, 0..c, value()), 0..2 * r),
+                0..r,
+                0..=c,
+            )
+        })
+        .prop_map(|((r, c), mut triplets, long_row, long_len)| {
+            triplets.extend((0..long_len).map(|j| (long_row, j, Complex64::new(j as f64, 1.0))));
+            Csr::from_triplets(r, c, &triplets).expect("generated triplets are in range")
+        })
+}
+
+/// Runs every variant in both index widths and compares with the oracle bit for bit.
+fn check_all_variants(a: &Csr<u64>, rows: &[usize], cols: &[usize]) {
+    let want = Dense::from_csr(a)
+        .permute_indices(rows, cols)
+        .to_csr::<u64>()
+        .unwrap();
+    for v in Variant::ALL {
+        assert_bitwise_eq(&permute_indices(a, rows, cols, v).unwrap(), &want, v.name());
+        let got32 = permute_indices(&narrow(a), rows, cols, v).unwrap();
+        assert_bitwise_eq(&got32, &narrow(&want), v.name());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+    #[test]
+    fn every_variant_matches_the_oracle((a, rows, cols) in with_permutations(matrix())) {
+        check_all_variants(&a, &rows, &cols);
+    }
+
+    #[test]
+    fn sparse_matrices_and_long_rows_match_the_oracle(
+        (a, rows, cols) in with_permutations(sparse_matrix())
+    ) {
+        check_all_variants(&a, &rows, &cols);
+    }
+
+    #[test]
+    fn inverse_permutations_give_the_input_back((a, rows, cols) in with_permutations(matrix())) {
+        for v in Variant::ALL {
+            let b = permute_indices(&a, &rows, &cols, v).unwrap();
+            let back = permute_indices(&b, &inverse(&rows), &inverse(&cols), v).unwrap();
+            assert_bitwise_eq(&back, &a, v.name());
+        }
+    }
+
+    #[test]
+    fn identity_permutations_return_the_input(a in matrix()) {
+        let rows: Vec<usize> = (0..a.rows()).collect();
+        let cols: Vec<usize> = (0..a.cols()).collect();
+        for v in Variant::ALL {
+            assert_bitwise_eq(&permute_indices(&a, &rows, &cols, v).unwrap(), &a, v.name());
+        }
+    }
+}
+
+#[test]
+fn rows_of_exactly_the_one_pass_limit_and_one_more() {
+    // 80 x 80 with a single row of 32 (one-pass path) or 33 entries (counting sort): reversing
+    // the columns makes the insertion sort do its most work.
+    for len in [32, 33] {
+        let t: Vec<_> = (0..len)
+            .map(|j| (5, 2 * j, Complex64::new(j as f64, -1.0)))
+            .collect();
+        let a = Csr::<u64>::from_triplets(80, 80, &t).unwrap();
+        let rows: Vec<usize> = (0..80).map(|i| (i + 7) % 80).collect();
+        let cols: Vec<usize> = (0..80).rev().collect();
+        check_all_variants(&a, &rows, &cols);
+    }
+}
+
+#[test]
+fn refusals_name_the_problem() {
+    let a = Csr::<u32>::from_triplets(3, 2, &[(0, 1, Complex64::new(1.0, 0.0))]).unwrap();
+    for v in Variant::ALL {
+        let run = |rows: &[usize], cols: &[usize]| permute_indices(&a, rows, cols, v).unwrap_err();
+        assert_eq!(
+            run(&[0, 1], &[0, 1]),
+            KernelError::PermutationLength {
+                axis: "row",
+                expected: 3,
+                found: 2
+            }
+        );
+        let err = run(&[0, 1, 2], &[1, 0, 2]);
+        assert_eq!(
+            err,
+            KernelError::PermutationLength {
+                axis: "column",
+                expected: 2,
+                found: 3
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "column permutation has 3 elements, expected 2"
+        );
+        let err = run(&[0, 3, 1], &[0, 1]);
+        assert_eq!(
+            err,
+            KernelError::PermutationOutOfRange {
+                axis: "row",
+                position: 1,
+                value: 3,
+                len: 3
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "row permutation element 3 at position 1 out of range for 3"
+        );
+        assert_eq!(
+            run(&[2, 0, 1], &[5, 0]),
+            KernelError::PermutationOutOfRange {
+                axis: "column",
+                position: 0,
+                value: 5,
+                len: 2
+            }
+        );
+        // Range is checked before duplicates, so the later out-of-range element wins.
+        assert_eq!(
+            run(&[1, 1, 7], &[0, 1]),
+            KernelError::PermutationOutOfRange {
+                axis: "row",
+                position: 2,
+                value: 7,
+                len: 3
+            }
+        );
+        let err = run(&[2, 0, 2], &[0, 1]);
+        assert_eq!(
+            err,
+            KernelError::PermutationDuplicate {
+                axis: "row",
+                position: 2,
+                value: 2
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "row permutation has duplicate element 2 at position 2"
+        );
+        assert_eq!(
+            run(&[0, 1, 2], &[1, 1]),
+            KernelError::PermutationDuplicate {
+                axis: "column",
+                position: 1,
+                value: 1
+            }
+        );
+    }
+}
+
+#[test]
+fn empty_shapes_take_empty_permutations() {
+    for (r, c) in [(0, 0), (0, 3), (4, 0)] {
+        let a = Csr::<u32>::from_triplets(r, c, &[]).unwrap();
+        let rows: Vec<usize> = (0..r).rev().collect();
+        let cols: Vec<usize> = (0..c).rev().collect();
+        for v in Variant::ALL {
+            assert_bitwise_eq(&permute_indices(&a, &rows, &cols, v).unwrap(), &a, v.name());
+            assert!(matches!(
+                permute_indices(&a, &[0; 5], &cols, v),
+                Err(KernelError::PermutationLength { axis: "row", .. })
+            ));
+        }
+    }
+}
