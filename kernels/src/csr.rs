@@ -58,9 +58,11 @@ impl<I: Index> Csr<I> {
                 values: values.len(),
             });
         }
-        if row_ptr.len() != rows + 1 {
+        // `rows + 1` overflows for `rows == usize::MAX` (which fits u64): no row pointer is
+        // that long, so compare without computing it.
+        if row_ptr.len().checked_sub(1) != Some(rows) {
             return Err(CsrError::RowPtrLength {
-                expected: rows + 1,
+                expected: rows.saturating_add(1),
                 found: row_ptr.len(),
             });
         }
@@ -164,7 +166,9 @@ impl<I: Index> Csr<I> {
             crate::KernelError::OutOfMemory { bytes } => CsrError::OutOfMemory { bytes },
             other => unreachable!("allocation helpers only fail for memory: {other}"),
         };
-        let mut counts = crate::alloc::try_filled(rows + 1, 0usize).map_err(oom)?;
+        // Saturating: `rows == usize::MAX` fits u64 but its `rows + 1` counters cannot exist,
+        // so the allocation below refuses it instead of `rows + 1` overflowing.
+        let mut counts = crate::alloc::try_filled(rows.saturating_add(1), 0usize).map_err(oom)?;
         for &(row, col, _) in triplets {
             if row >= rows || col >= cols {
                 return Err(CsrError::EntryOutOfRange {
@@ -381,6 +385,23 @@ mod tests {
             Err(CsrError::TooLarge { what: "cols", .. })
         ));
         assert!(Csr::<u64>::new(1, too_big, vec![0, 0], vec![], vec![]).is_ok());
+    }
+
+    /// Found by the `csr_new` fuzz target (fuzz/regressions/csr_new/): `rows + 1` overflowed
+    /// for `rows == usize::MAX`, a panic instead of an error in both constructors.
+    #[test]
+    fn usize_max_rows_are_an_error_not_an_overflow() {
+        assert_eq!(
+            Csr::<u64>::new(usize::MAX, 3, vec![], vec![], vec![]),
+            Err(CsrError::RowPtrLength {
+                expected: usize::MAX,
+                found: 0
+            })
+        );
+        assert!(matches!(
+            Csr::<u64>::from_triplets(usize::MAX, 3, &[]),
+            Err(CsrError::OutOfMemory { .. })
+        ));
     }
 
     #[test]

@@ -69,3 +69,15 @@ fn refusals_name_the_problem() {
         ));
     }
 }
+
+/// Found by the `reshape` fuzz target (fuzz/regressions/reshape/crash-3c6fc29a...): the column
+/// was computed as `flat + cols - row_end`, whose intermediate sum overflows when `cols` is near
+/// `usize::MAX` (a debug-build panic on a valid call; release builds wrapped back by luck).
+#[test]
+fn huge_column_counts_do_not_overflow() {
+    let c = num_complex::Complex64::new(1.0, 0.0);
+    let a = Csr::<u64>::from_triplets(1, usize::MAX, &[(0, 1, c), (0, usize::MAX - 1, c)]).unwrap();
+    for v in Variant::ALL {
+        assert_bitwise_eq(&reshape(&a, 1, usize::MAX, v).unwrap(), &a, v.name());
+    }
+}

@@ -169,6 +169,7 @@ fn parse_pair(s: &str) -> Result<(usize, usize), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn lists_parse_and_refuse_garbage() {
@@ -178,7 +179,7 @@ mod tests {
         assert_eq!(parse_pair("20,80").unwrap(), (20, 80));
         assert!(parse_pair("20").is_err());
         assert!(
-            matches!("@p.txt".parse::<ListArg>().unwrap(), ListArg::File(p) if p == PathBuf::from("p.txt"))
+            matches!("@p.txt".parse::<ListArg>().unwrap(), ListArg::File(p) if p == Path::new("p.txt"))
         );
         assert!("@".parse::<ListArg>().is_err());
     }

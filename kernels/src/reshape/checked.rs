@@ -24,7 +24,7 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
                 row_ptr[out_row] = I::from_usize(k);
                 row_end += cols;
             }
-            col_idx[k] = I::from_usize(flat + cols - row_end);
+            col_idx[k] = I::from_usize(flat - (row_end - cols));
         }
     }
     while out_row < rows {

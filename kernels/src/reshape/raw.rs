@@ -36,7 +36,7 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
                 row_end += cols;
             }
             // SAFETY: k < nnz = capacity of `col_idx`; the column is < cols, which fits I (plan).
-            unsafe { out_col.add(k).write(I::from_usize(flat + cols - row_end)) };
+            unsafe { out_col.add(k).write(I::from_usize(flat - (row_end - cols))) };
         }
     }
     while out_row < rows {

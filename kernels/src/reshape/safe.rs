@@ -26,7 +26,7 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
                 row_end += cols;
             }
             k += 1;
-            I::from_usize(flat + cols - row_end)
+            I::from_usize(flat - (row_end - cols))
         }));
         base += a.cols();
     }

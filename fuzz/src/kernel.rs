@@ -1,0 +1,664 @@
+//! The six kernel targets: a matrix given as shape + entries (possibly invalid), a call with
+//! parameters (possibly invalid), and the differential check.
+//!
+//! # What is checked
+//! For each index width the input fits (`u64` always, `u32` when it fits) an independent model
+//! ([`expect`]) decides from the shapes alone whether the call must be refused or accepted and
+//! what shape it returns. Then every [`Variant`] runs and:
+//! * a refusal must be the library's error (a panic or abort is a finding), the same error for
+//!   all three variants;
+//! * an accepted call must return the model's shape, keep `nnz`, pass [`Csr::new`]'s
+//!   validation, leave its input untouched, and agree bit for bit with the other variants, the
+//!   other index width, a sparse "move every entry" oracle ([`moved`]) and, when small, the dense
+//!   oracle ([`Dense`]).
+//!
+//! # Memory bound
+//! Valid calls whose output legitimately needs a huge buffer (column_stack of a `60000 x 60000`
+//! `u64` matrix needs a 3.6e9-entry row pointer) would trip `-malloc_limit_mb`, so the harness
+//! does not run an *accepted* call whose largest dimension ([`Expect::Accept::work`]) exceeds
+//! [`MAX_WORK`], nor build an input with more than [`MAX_INPUT_ROWS`] rows. Calls the model says
+//! must be *refused* always run, however large their shapes: the library must refuse them before
+//! allocating anything (u32 products above 2^32 are generated on purpose).
+
+use arbitrary::{Arbitrary, Unstructured};
+use num_complex::Complex64;
+use rawcheck_kernels::oracle::{Dense, gather_permutation};
+use rawcheck_kernels::{Csr, Index, KernelError, Variant};
+
+use crate::bytes::{EDGE_DIMS, Gen, Seed};
+use crate::{Finding, Verdict, bitwise_eq, ensure, revalidate};
+
+/// Largest dimension (input or output, rows or columns) of a call the harness runs when the
+/// call is valid: `2^20`, so a `u64` row pointer stays below 8 MiB.
+pub const MAX_WORK: usize = 1 << 20;
+
+/// Largest number of rows of an input matrix the harness builds (its row pointer is allocated
+/// whatever the number of entries).
+pub const MAX_INPUT_ROWS: usize = 1 << 17;
+
+/// Largest `rows * cols` (input and output) for which the dense oracle runs.
+pub const DENSE_MAX_CELLS: usize = 4096;
+
+/// Which kernel a target exercises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kernel {
+    /// `reshape(a, rows, cols)`.
+    Reshape,
+    /// `transpose(a)`.
+    Transpose,
+    /// `column_stack(a)`.
+    ColumnStack,
+    /// `column_unstack(a, rows)`.
+    ColumnUnstack,
+    /// `permute(a, dims, order)`.
+    Permute,
+    /// `permute_indices(a, rows, cols)`.
+    PermuteIndices,
+}
+
+impl Kernel {
+    /// Every kernel.
+    pub const ALL: [Kernel; 6] = [
+        Kernel::Reshape,
+        Kernel::Transpose,
+        Kernel::ColumnStack,
+        Kernel::ColumnUnstack,
+        Kernel::Permute,
+        Kernel::PermuteIndices,
+    ];
+}
+
+/// A matrix as the caller describes it: a shape and `(row, col, value)` entries, which may lie
+/// outside the shape (then `Csr::from_triplets` must refuse it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatrixSpec {
+    /// Rows.
+    pub rows: usize,
+    /// Columns.
+    pub cols: usize,
+    /// Entries in any order; duplicates are summed.
+    pub entries: Vec<(usize, usize, Complex64)>,
+}
+
+impl MatrixSpec {
+    fn decode(g: &mut Gen, (rows, cols): (usize, usize)) -> Self {
+        let entries = g.entries(rows, cols);
+        MatrixSpec {
+            rows,
+            cols,
+            entries,
+        }
+    }
+
+    /// A matrix of any shape ([`Gen::shape`]).
+    fn any(g: &mut Gen) -> Self {
+        let shape = g.shape();
+        MatrixSpec::decode(g, shape)
+    }
+
+    /// The matrix's entries as valid CSR input, or the position of the one stray entry.
+    fn encode(&self, s: &mut Seed) {
+        let inside = |&(r, c, _): &(usize, usize, Complex64)| r < self.rows && c < self.cols;
+        match self.entries.split_last() {
+            Some((last, rest)) if !inside(last) && rest.iter().all(inside) => {
+                s.entries(self.rows, self.cols, rest, Some(*last))
+            }
+            _ => {
+                assert!(self.entries.iter().all(inside), "seed entries out of range");
+                s.entries(self.rows, self.cols, &self.entries, None)
+            }
+        };
+    }
+}
+
+/// A kernel call with its parameters, exactly as they are passed to the library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Op {
+    /// `reshape(a, rows, cols)`.
+    Reshape {
+        /// Requested rows.
+        rows: usize,
+        /// Requested columns.
+        cols: usize,
+    },
+    /// `transpose(a)`.
+    Transpose,
+    /// `column_stack(a)`.
+    ColumnStack,
+    /// `column_unstack(a, rows)`.
+    ColumnUnstack {
+        /// Rows of the result.
+        rows: usize,
+    },
+    /// `permute(a, dims, order)`.
+    Permute {
+        /// Subsystem dimensions.
+        dims: Vec<usize>,
+        /// New order of the subsystems.
+        order: Vec<usize>,
+    },
+    /// `permute_indices(a, rows, cols)`.
+    PermuteIndices {
+        /// Row `i` moves to `rows[i]`.
+        rows: Vec<usize>,
+        /// Column `j` moves to `cols[j]`.
+        cols: Vec<usize>,
+    },
+}
+
+impl Op {
+    /// Runs the library's kernel.
+    pub fn apply<I: Index>(&self, a: &Csr<I>, v: Variant) -> Result<Csr<I>, KernelError> {
+        match self {
+            Op::Reshape { rows, cols } => rawcheck_kernels::reshape(a, *rows, *cols, v),
+            Op::Transpose => rawcheck_kernels::transpose(a, v),
+            Op::ColumnStack => rawcheck_kernels::column_stack(a, v),
+            Op::ColumnUnstack { rows } => rawcheck_kernels::column_unstack(a, *rows, v),
+            Op::Permute { dims, order } => rawcheck_kernels::permute(a, dims, order, v),
+            Op::PermuteIndices { rows, cols } => {
+                rawcheck_kernels::permute_indices(a, rows, cols, v)
+            }
+        }
+    }
+
+    /// The dense oracle's answer (parameters already known to be valid).
+    fn dense(&self, d: &Dense) -> Dense {
+        match self {
+            Op::Reshape { rows, cols } => d.reshape(*rows, *cols),
+            Op::Transpose => d.transpose(),
+            Op::ColumnStack => d.column_stack(),
+            Op::ColumnUnstack { rows } => d.column_unstack(*rows),
+            Op::Permute { dims, order } => d.permute(dims, order),
+            Op::PermuteIndices { rows, cols } => d.permute_indices(rows, cols),
+        }
+    }
+}
+
+/// What the model says a call must do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// The library must return an error; the reason, for messages.
+    Refuse(&'static str),
+    /// The library must return a `rows x cols` matrix.
+    Accept {
+        /// Output rows.
+        rows: usize,
+        /// Output columns.
+        cols: usize,
+        /// Largest buffer length a correct implementation may need (see [`MAX_WORK`]).
+        work: usize,
+    },
+}
+
+/// `p` is a permutation of `0..n`.
+fn is_permutation(p: &[usize], n: usize) -> bool {
+    if p.len() != n {
+        return false;
+    }
+    let mut seen = vec![false; n];
+    p.iter()
+        .all(|&x| x < n && !std::mem::replace(&mut seen[x], true))
+}
+
+/// The independent model of every kernel's boundary rules (`shared/qutip-kernels.md`), for a
+/// `rows x cols` input and an index type whose largest value is `max`.
+pub fn expect(op: &Op, rows: usize, cols: usize, max: usize) -> Expect {
+    use Expect::{Accept, Refuse};
+    let largest = rows.max(cols);
+    match op {
+        Op::Reshape { rows: r, cols: c } => {
+            let (r, c) = (*r, *c);
+            if r == 0 || c == 0 {
+                return Refuse("a requested dimension is 0");
+            }
+            let (Some(n), Some(m)) = (rows.checked_mul(cols), r.checked_mul(c)) else {
+                return Refuse("a size overflows");
+            };
+            if n != m {
+                return Refuse("sizes differ");
+            }
+            if r > max || c > max {
+                return Refuse("output dimension does not fit the index type");
+            }
+            Accept {
+                rows: r,
+                cols: c,
+                work: r,
+            }
+        }
+        Op::Transpose => Accept {
+            rows: cols,
+            cols: rows,
+            work: largest,
+        },
+        Op::ColumnStack => match rows.checked_mul(cols) {
+            None => Refuse("rows * cols overflows"),
+            Some(n) if n > max => Refuse("rows * cols does not fit the index type"),
+            Some(n) => Accept {
+                rows: n,
+                cols: 1,
+                work: n.max(largest),
+            },
+        },
+        Op::ColumnUnstack { rows: r } => {
+            let r = *r;
+            if cols != 1 {
+                Refuse("not a single column")
+            } else if r == 0 {
+                Refuse("rows is 0")
+            } else if !rows.is_multiple_of(r) {
+                Refuse("length is not a multiple of rows")
+            } else if r > max {
+                Refuse("rows does not fit the index type")
+            } else {
+                Accept {
+                    rows: r,
+                    cols: rows / r,
+                    work: r.max(rows),
+                }
+            }
+        }
+        Op::Permute { dims, order } => {
+            if dims.is_empty() {
+                return Refuse("dims is empty");
+            }
+            if !is_permutation(order, dims.len()) {
+                return Refuse("order is not a permutation of 0..dims.len()");
+            }
+            if dims.contains(&0) {
+                return Refuse("a dimension is 0");
+            }
+            let Some(n) = dims.iter().try_fold(1usize, |p, &d| p.checked_mul(d)) else {
+                return Refuse("prod(dims) overflows");
+            };
+            let permutable = (rows == n && (cols == n || cols == 1)) || (rows == 1 && cols == n);
+            if !permutable {
+                return Refuse("prod(dims) does not match, or not square/ket/bra");
+            }
+            Accept {
+                rows,
+                cols,
+                work: largest,
+            }
+        }
+        Op::PermuteIndices { rows: rp, cols: cp } => {
+            if !is_permutation(rp, rows) || !is_permutation(cp, cols) {
+                return Refuse("a permutation is invalid");
+            }
+            Accept {
+                rows,
+                cols,
+                work: largest,
+            }
+        }
+    }
+}
+
+/// The sparse oracle: every entry of `a` moved to where the kernel's definition puts it, then
+/// compressed. Only called for calls the model accepts.
+pub fn moved(op: &Op, a: &Csr<u64>, rows: usize, cols: usize) -> Csr<u64> {
+    let (in_rows, in_cols) = a.shape();
+    // permute scatters entry `i` to `p[i]` with `p` the inverse of the gather permutation.
+    let scatter = match op {
+        Op::Permute { dims, order } => {
+            let pg = gather_permutation(dims, order);
+            let mut p = vec![0; pg.len()];
+            for (k, &g) in pg.iter().enumerate() {
+                p[g] = k;
+            }
+            p
+        }
+        _ => Vec::new(),
+    };
+    let place = |r: usize, c: usize| -> (usize, usize) {
+        match op {
+            Op::Reshape { cols: nc, .. } => {
+                let flat = r * in_cols + c;
+                (flat / nc, flat % nc)
+            }
+            Op::Transpose => (c, r),
+            Op::ColumnStack => (c * in_rows + r, 0),
+            Op::ColumnUnstack { rows: nr } => (r % nr, r / nr),
+            Op::Permute { .. } => (
+                if in_cols == 1 || in_rows == in_cols {
+                    scatter[r]
+                } else {
+                    r
+                },
+                if in_rows == 1 || in_rows == in_cols {
+                    scatter[c]
+                } else {
+                    c
+                },
+            ),
+            Op::PermuteIndices { rows: rp, cols: cp } => (rp[r], cp[c]),
+        }
+    };
+    let triplets: Vec<_> = a
+        .iter()
+        .map(|(r, c, v)| {
+            let (r, c) = place(r, c);
+            (r, c, v)
+        })
+        .collect();
+    Csr::from_triplets(rows, cols, &triplets).expect("moved entries stay inside the output")
+}
+
+/// A kernel target's input: the matrix and the call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KernelInput {
+    /// The input matrix.
+    pub matrix: MatrixSpec,
+    /// The call.
+    pub op: Op,
+}
+
+/// `gcd(a, b)` (with `gcd(a, 0) == a`).
+fn gcd(a: usize, b: usize) -> usize {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+/// A divisor of `n > 0`: a small one or its cofactor.
+fn divisor(g: &mut Gen, n: usize) -> usize {
+    let d = gcd(n, 1 + g.below(256));
+    if g.byte() & 1 == 0 { d } else { n / d }
+}
+
+impl KernelInput {
+    /// Decodes the input of `kernel`'s target (biased toward valid calls on small matrices).
+    pub fn decode(kernel: Kernel, g: &mut Gen) -> Self {
+        match kernel {
+            Kernel::Reshape => {
+                let matrix = MatrixSpec::any(g);
+                let n = matrix.rows.checked_mul(matrix.cols).filter(|&n| n > 0);
+                let (rows, cols) = match (g.byte(), n) {
+                    (0..=199, Some(n)) => {
+                        let r = divisor(g, n);
+                        (r, n / r)
+                    }
+                    (200..=215, Some(n)) => {
+                        let r = divisor(g, n);
+                        match g.below(3) {
+                            0 => (r, n / r + 1),
+                            1 => (r + 1, n / r),
+                            _ => (r - 1, n / r),
+                        }
+                    }
+                    (0..=247, _) => (g.pick(&EDGE_DIMS), g.pick(&EDGE_DIMS)),
+                    _ => (g.usize(), g.usize()),
+                };
+                KernelInput {
+                    matrix,
+                    op: Op::Reshape { rows, cols },
+                }
+            }
+            Kernel::Transpose | Kernel::ColumnStack => KernelInput {
+                matrix: MatrixSpec::any(g),
+                op: if kernel == Kernel::Transpose {
+                    Op::Transpose
+                } else {
+                    Op::ColumnStack
+                },
+            },
+            Kernel::ColumnUnstack => {
+                let column = g.byte() < 224;
+                let (rows, cols) = g.shape();
+                let matrix = MatrixSpec::decode(g, (rows, if column { 1 } else { cols }));
+                let len = matrix.rows;
+                let rows = match g.byte() {
+                    0..=199 if len > 0 => divisor(g, len),
+                    0..=215 => 1 + g.below(9),
+                    216..=247 => g.pick(&EDGE_DIMS),
+                    _ => g.usize(),
+                };
+                KernelInput {
+                    matrix,
+                    op: Op::ColumnUnstack { rows },
+                }
+            }
+            Kernel::Permute => {
+                let (dims, shape) = match g.byte() {
+                    0..=199 => {
+                        let dims = g.tensor_dims();
+                        let n: usize = dims.iter().product();
+                        let shape = match g.below(3) {
+                            0 => (n, n),
+                            1 => (n, 1),
+                            _ => (1, n),
+                        };
+                        (dims, shape)
+                    }
+                    200..=223 => (g.tensor_dims(), g.shape()),
+                    224..=239 => {
+                        let k = g.below(4);
+                        let dims = (0..k).map(|_| g.pick(&EDGE_DIMS)).collect();
+                        (dims, g.shape())
+                    }
+                    _ => (g.list(), g.shape()),
+                };
+                let matrix = MatrixSpec::decode(g, shape);
+                let order = g.permutation(dims.len());
+                KernelInput {
+                    matrix,
+                    op: Op::Permute { dims, order },
+                }
+            }
+            Kernel::PermuteIndices => {
+                let matrix = MatrixSpec::any(g);
+                let rows = g.permutation(matrix.rows);
+                let cols = g.permutation(matrix.cols);
+                KernelInput {
+                    matrix,
+                    op: Op::PermuteIndices { rows, cols },
+                }
+            }
+        }
+    }
+
+    /// Bytes that decode (for `self.op`'s kernel) to exactly this input: the seed-corpus form.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut s = Seed::new();
+        let m = &self.matrix;
+        match &self.op {
+            Op::Reshape { rows, cols } => {
+                s.shape(m.rows, m.cols);
+                m.encode(&mut s);
+                s.byte(255).usize(*rows).usize(*cols);
+            }
+            Op::Transpose | Op::ColumnStack => {
+                s.shape(m.rows, m.cols);
+                m.encode(&mut s);
+            }
+            Op::ColumnUnstack { rows } => {
+                s.byte(255).shape(m.rows, m.cols);
+                m.encode(&mut s);
+                s.byte(255).usize(*rows);
+            }
+            Op::Permute { dims, order } => {
+                s.byte(255).list(dims).shape(m.rows, m.cols);
+                m.encode(&mut s);
+                s.permutation(order);
+            }
+            Op::PermuteIndices { rows, cols } => {
+                s.shape(m.rows, m.cols);
+                m.encode(&mut s);
+                s.permutation(rows).permutation(cols);
+            }
+        }
+        s.into_bytes()
+    }
+
+    /// The kernel this input calls.
+    pub fn kernel(&self) -> Kernel {
+        match self.op {
+            Op::Reshape { .. } => Kernel::Reshape,
+            Op::Transpose => Kernel::Transpose,
+            Op::ColumnStack => Kernel::ColumnStack,
+            Op::ColumnUnstack { .. } => Kernel::ColumnUnstack,
+            Op::Permute { .. } => Kernel::Permute,
+            Op::PermuteIndices { .. } => Kernel::PermuteIndices,
+        }
+    }
+}
+
+impl<'a> Arbitrary<'a> for KernelInput {
+    /// Any kernel (chosen by the first byte) with its biased input.
+    fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+        let mut g = Gen::new(u);
+        let kernel = g.pick(&Kernel::ALL);
+        Ok(KernelInput::decode(kernel, &mut g))
+    }
+}
+
+/// What one index width did.
+enum Outcome<I: Index> {
+    /// The input does not fit this width.
+    Unrepresentable,
+    /// Valid but larger than the harness bound: not run.
+    Skipped,
+    /// Refused by the library, as the model said.
+    Refused,
+    /// Accepted; the (common) result of the three variants.
+    Ran(Csr<I>),
+}
+
+impl<I: Index> Outcome<I> {
+    fn verdict(&self) -> Verdict {
+        match self {
+            Outcome::Ran(_) => Verdict::Ran,
+            Outcome::Refused => Verdict::Refused,
+            Outcome::Skipped | Outcome::Unrepresentable => Verdict::Skipped,
+        }
+    }
+}
+
+/// Runs every variant at one index width and checks them against the model and each other.
+fn run_width<I: Index>(a: &Csr<I>, op: &Op) -> Result<Outcome<I>, Finding> {
+    let expected = expect(op, a.rows(), a.cols(), I::MAX);
+    if matches!(expected, Expect::Accept { work, .. } if work > MAX_WORK) {
+        return Ok(Outcome::Skipped);
+    }
+    let before = a.clone();
+    let mut errors: Vec<KernelError> = Vec::new();
+    let mut first: Option<Csr<I>> = None;
+    for v in Variant::ALL {
+        let got = op.apply(a, v);
+        ensure!(
+            bitwise_eq(a, &before),
+            "u{}/{v}: the kernel modified its input",
+            I::BITS
+        );
+        match (expected, got) {
+            (Expect::Refuse(why), Ok(out)) => {
+                return Err(Finding(format!(
+                    "u{}/{v}: accepted a call that must be refused ({why}); returned {}x{}",
+                    I::BITS,
+                    out.rows(),
+                    out.cols()
+                )));
+            }
+            (Expect::Refuse(_), Err(e)) => {
+                ensure!(!e.to_string().is_empty(), "empty error message");
+                errors.push(e);
+            }
+            (Expect::Accept { .. }, Err(e)) => {
+                return Err(Finding(format!(
+                    "u{}/{v}: refused a valid call: {e}",
+                    I::BITS
+                )));
+            }
+            (Expect::Accept { rows, cols, .. }, Ok(out)) => {
+                revalidate(&out)
+                    .map_err(|e| Finding(format!("u{}/{v}: invalid output: {e}", I::BITS)))?;
+                ensure!(
+                    out.shape() == (rows, cols),
+                    "u{}/{v}: shape {:?}, expected {:?}",
+                    I::BITS,
+                    out.shape(),
+                    (rows, cols)
+                );
+                ensure!(
+                    out.nnz() == a.nnz(),
+                    "u{}/{v}: nnz {} differs from the input's {}",
+                    I::BITS,
+                    out.nnz(),
+                    a.nnz()
+                );
+                match &first {
+                    None => first = Some(out),
+                    Some(f) => ensure!(
+                        bitwise_eq(&out, f),
+                        "u{}/{v} differs from the raw variant:\n{out:?}\nraw: {f:?}",
+                        I::BITS
+                    ),
+                }
+            }
+        }
+    }
+    if let Some(e) = errors.first() {
+        ensure!(
+            errors.iter().all(|x| x == e),
+            "u{}: the variants refused with different errors: {errors:?}",
+            I::BITS
+        );
+        return Ok(Outcome::Refused);
+    }
+    Ok(Outcome::Ran(first.expect("three variants ran")))
+}
+
+/// The check of a kernel target's input; see the module documentation.
+pub fn check(input: &KernelInput) -> Result<Verdict, Finding> {
+    let m = &input.matrix;
+    if m.rows > MAX_INPUT_ROWS {
+        return Ok(Verdict::Skipped);
+    }
+    let stray = m
+        .entries
+        .iter()
+        .any(|&(r, c, _)| r >= m.rows || c >= m.cols);
+    let a64 = match Csr::<u64>::from_triplets(m.rows, m.cols, &m.entries) {
+        Ok(a) => a,
+        Err(e) => {
+            ensure!(stray, "from_triplets refused in-range entries: {e}");
+            return Ok(Verdict::Refused);
+        }
+    };
+    ensure!(!stray, "from_triplets accepted an out-of-range entry");
+    let op = &input.op;
+    let fits32 = [m.rows, m.cols, a64.nnz()]
+        .iter()
+        .all(|&x| x <= u32::MAX as usize);
+    let a32 = a64.to_index::<u32>();
+    ensure!(
+        a32.is_ok() == fits32,
+        "to_index::<u32> disagrees with the 32-bit bound: {a32:?}"
+    );
+    let wide = run_width(&a64, op)?;
+    let narrow = match &a32 {
+        Ok(a) => run_width(a, op)?,
+        Err(_) => Outcome::Unrepresentable,
+    };
+    if let (Outcome::Ran(w), Outcome::Ran(n)) = (&wide, &narrow) {
+        let n64 = n.to_index::<u64>().expect("u32 always widens");
+        ensure!(bitwise_eq(&n64, w), "u32 and u64 results differ");
+    }
+    if let Outcome::Ran(w) = &wide {
+        let want = moved(op, &a64, w.rows(), w.cols());
+        ensure!(
+            bitwise_eq(w, &want),
+            "differs from the moved-entries oracle:\ngot  {w:?}\nwant {want:?}"
+        );
+        let small = |(r, c): (usize, usize)| r.checked_mul(c).is_some_and(|n| n <= DENSE_MAX_CELLS);
+        if small(a64.shape()) && small(w.shape()) {
+            let dense = op
+                .dense(&Dense::from_csr(&a64))
+                .to_csr::<u64>()
+                .expect("the dense oracle's output is a valid matrix");
+            ensure!(
+                bitwise_eq(w, &dense),
+                "differs from the dense oracle:\ngot  {w:?}\nwant {dense:?}"
+            );
+        }
+    }
+    Ok(wide.verdict().max(narrow.verdict()))
+}
