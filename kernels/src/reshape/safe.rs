@@ -15,19 +15,19 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
     let values = a.values().to_vec();
     row_ptr.push(I::ZERO);
     let mut row_end = cols;
-    let mut k = 0usize;
     let mut base = 0usize;
     for w in a.row_ptr().windows(2) {
         let row = &a.col_idx()[w[0].to_usize()..w[1].to_usize()];
-        col_idx.extend(row.iter().map(|&c| {
+        // Plain pushes into the pre-sized buffers: a closure that also pushes to `row_ptr`
+        // kept `extend` from its fast path (2.4x raw; the plain loop is within noise of raw).
+        for &c in row {
             let flat = base + c.to_usize();
             while flat >= row_end {
-                row_ptr.push(I::from_usize(k));
+                row_ptr.push(I::from_usize(col_idx.len()));
                 row_end += cols;
             }
-            k += 1;
-            I::from_usize(flat - (row_end - cols))
-        }));
+            col_idx.push(I::from_usize(flat - (row_end - cols)));
+        }
         base += a.cols();
     }
     row_ptr.resize(rows + 1, I::from_usize(nnz));
