@@ -6,9 +6,13 @@ Run by `scripts/peers` inside the venv `.venv/peers` (pins in `scripts/peers-req
 INPUT: one `NAME.params.json` per matrix, written by `rawcheck gen FAMILY --nnz N -o NAME.mtx`:
     {"family": "uniform", "nnz": 100000, "shape": [r, c], "reshape": [R, C],
      "dims": [d1, ..], "order": [o1, ..], "rows_perm_file": "NAME.rows.txt",
-     "cols_perm_file": "NAME.cols.txt", "unstack_rows": r}
-The matrix is the sibling `NAME.mtx`; the permutation files hold whitespace-separated integers and
-are found relative to the params file's folder (absolute paths work too). `nnz` is the nominal size
+     "cols_perm_file": "NAME.cols.txt", "vectorisable_input": "NAME.vec.mtx",
+     "vectorisable_shape": [r2, c2], "unstack_rows": r2}
+The matrix A is the sibling `NAME.mtx`; the permutation files hold whitespace-separated integers and
+are found relative to the params file's folder (absolute paths work too). column_stack and
+column_unstack use the denser matrix V of `vectorisable_input` instead of A, as the benches do
+(their output has a row pointer per matrix element); without that key V is A. `unstack_rows` is
+V's row count. `nnz` is the nominal size
 (the power of ten in the bench id); the matrix's actual nnz is reported beside it.
 
 WHAT IS TIMED (one call; each result is the median over repeats, see `measure`):
@@ -17,8 +21,8 @@ WHAT IS TIMED (one call; each result is the median over repeats, see `measure`):
                           every repeat sees the same input.
                    scipy  A.reshape((R, C)).tocsr()              (csr -> coo -> reshape -> csr)
   transpose        qutip  transpose_csr(A)          scipy  A.T.tocsr()
-  column_stack     qutip  column_stack_csr(A)       scipy  A.reshape((r*c, 1), order="F").tocsr()
-  column_unstack   input v = column_stack(A) (r*c x 1), rows = unstack_rows; the result is A again.
+  column_stack     qutip  column_stack_csr(V)       scipy  V.reshape((r2*c2, 1), order="F").tocsr()
+  column_unstack   input v = column_stack(V) (r2*c2 x 1), rows = unstack_rows; the result is V again.
                    qutip  column_unstack_csr(v, rows)
                    scipy  v.reshape((rows, r*c // rows), order="F").tocsr()
   permute          qutip  permute.dimensions_csr(A, dims, order)
@@ -130,8 +134,14 @@ class Case:
     mtx: Path
     a: sp.csr_array
     params: Params
-    vector: sp.csr_array | None = None  # column_unstack's input; default column_stack(A)
+    vec: sp.csr_array | None = None  # V: column_stack's input (vectorisable_input); default A
+    vec_mtx: Path | None = None  # V's file, for rawcheck's column-stack; default `mtx`
+    vector: sp.csr_array | None = None  # column_unstack's input; default column_stack(V)
     vector_mtx: Path | None = None  # that input as a file, for rawcheck's column-unstack
+
+    def column_base(self) -> sp.csr_array:
+        """V, the matrix column_stack runs on (and column_unstack gives back)."""
+        return self.a if self.vec is None else self.vec
     cache: dict = field(default_factory=dict)
 
 
@@ -195,6 +205,14 @@ def load_case(params_path: Path) -> Case:
     if list(a.shape) != list(p["shape"]):
         raise InputError(f"{params_path}: shape {p['shape']} but {mtx} is {list(a.shape)}")
     base = params_path.parent
+    vec, vec_mtx = None, None
+    if "vectorisable_input" in p:
+        f = Path(p["vectorisable_input"])
+        vec_mtx = f if f.is_absolute() else base / f
+        vec = read_mtx(vec_mtx)
+        if list(vec.shape) != list(p.get("vectorisable_shape", vec.shape)):
+            raise InputError(f"{params_path}: vectorisable_shape {p['vectorisable_shape']} but "
+                             f"{vec_mtx} is {list(vec.shape)}")
 
     def perm(key: str) -> tuple[np.ndarray, Path]:
         f = Path(p[key])
@@ -213,20 +231,23 @@ def load_case(params_path: Path) -> Case:
         rows_perm_file=rows_file,
         cols_perm_file=cols_file,
     )
-    problem = invalid_params(a.shape, params)
+    problem = invalid_params(a.shape, params, (vec if vec is not None else a).shape)
     if problem:
         raise InputError(f"{params_path}: {problem}")
-    return Case(family=str(p["family"]), nnz=int(p["nnz"]), mtx=mtx, a=a, params=params)
+    return Case(family=str(p["family"]), nnz=int(p["nnz"]), mtx=mtx, a=a, params=params,
+                vec=vec, vec_mtx=vec_mtx)
 
 
-def invalid_params(shape, p: Params) -> str | None:
-    """Why the parameters do not fit the matrix, or None. Checked before any kernel runs: QuTiP
-    5.3.1 trusts some of them and would write out of bounds (dims on its bra and sparse paths)."""
+def invalid_params(shape, p: Params, vec_shape=None) -> str | None:
+    """Why the parameters do not fit the matrix (of `shape`; V of `vec_shape`, default the same),
+    or None. Checked before any kernel runs: QuTiP 5.3.1 trusts some of them and would write out
+    of bounds (dims on its bra and sparse paths)."""
     rows, cols = shape
+    vrows, vcols = shape if vec_shape is None else vec_shape
     if p.reshape[0] <= 0 or p.reshape[1] <= 0 or p.reshape[0] * p.reshape[1] != rows * cols:
         return f"reshape {list(p.reshape)} does not hold {rows}x{cols}"
-    if p.unstack_rows <= 0 or (rows * cols) % p.unstack_rows:
-        return f"unstack_rows {p.unstack_rows} does not divide {rows * cols}"
+    if p.unstack_rows <= 0 or (vrows * vcols) % p.unstack_rows:
+        return f"unstack_rows {p.unstack_rows} does not divide {vrows * vcols}"
     if sorted(p.order) != list(range(len(p.dims))) or min(p.dims, default=0) <= 0:
         return f"order {p.order} is not a permutation of dims {p.dims}, or a dim is not > 0"
     n = math.prod(p.dims)
@@ -310,9 +331,10 @@ def sp_permute_indices(a, rows, cols):
 
 def sizes_needed(kernel: str, case: Case) -> int:
     """The largest size the kernel handles in its index type (for the width checks)."""
-    r, c = case.a.shape
+    a = case.column_base() if kernel.startswith("column_") else case.a
+    r, c = a.shape
     p = case.params
-    base = max(r, c, case.a.nnz + 1)
+    base = max(r, c, a.nnz + 1)
     if kernel == "reshape":
         return max(base, p.reshape[0] * p.reshape[1])
     if kernel in ("column_stack", "column_unstack"):
@@ -331,13 +353,20 @@ class Call:
     args: tuple
 
 
+def input_name(kernel: str) -> str:
+    """Which matrix the kernel runs on: "a" (A), "vec" (V) or "vector" (column_stack(V))."""
+    return {"column_stack": "vec", "column_unstack": "vector"}.get(kernel, "a")
+
+
 def kernel_input(kernel: str, case: Case, width: int) -> sp.csr_array:
-    key = ("input", kernel == "column_unstack", width)
+    key = ("input", input_name(kernel), width)
     if key not in case.cache:
         if kernel == "column_unstack":
             if case.vector is None:
-                case.vector = column_stack_of(case.a)
+                case.vector = column_stack_of(case.column_base())
             base = case.vector
+        elif kernel == "column_stack":
+            base = case.column_base()
         else:
             base = case.a
         case.cache[key] = with_width(base, width)
@@ -345,7 +374,7 @@ def kernel_input(kernel: str, case: Case, width: int) -> sp.csr_array:
 
 
 def qutip_call(kernel: str, case: Case) -> Call:
-    key = ("qutip", kernel == "column_unstack")
+    key = ("qutip", input_name(kernel))
     if key not in case.cache:
         case.cache[key] = to_qutip(kernel_input(kernel, case, QUTIP_WIDTH))
     x = case.cache[key]
@@ -418,6 +447,8 @@ def rawcheck_output(cmd: list[str], kernel: str, case: Case, width: int, work: P
     if key in case.cache:
         return case.cache[key]
     src = case.mtx
+    if kernel == "column_stack" and case.vec_mtx is not None:
+        src = case.vec_mtx
     if kernel == "column_unstack":
         if case.vector_mtx is None:
             case.vector_mtx = work / f"{case.mtx.stem}.vector.mtx"
@@ -532,8 +563,9 @@ def time_one(rid: str, call: Call, ref, nnz: int, target: float, repeats: int) -
 def run_case(case: Case, args, cmd, work: Path, results: list, skipped: list) -> None:
     """Every kernel x index width x variant on one matrix; rows appended to results/skipped."""
     target, repeats = args.target_seconds, args.repeats
-    r, c = case.a.shape
     for kernel in args.kernels:
+        x = case.column_base() if kernel.startswith("column_") else case.a
+        r, c = x.shape
         need = sizes_needed(kernel, case)
         for width in args.index:
             variants = (["qutip"] if width == QUTIP_WIDTH else []) + ["scipy"]
@@ -550,7 +582,7 @@ def run_case(case: Case, args, cmd, work: Path, results: list, skipped: list) ->
             for variant, rid in zip(variants, ids):
                 call = (qutip_call(kernel, case) if variant == "qutip"
                         else scipy_call(kernel, case, width))
-                row = time_one(rid, call, ref, int(case.a.nnz), target, repeats)
+                row = time_one(rid, call, ref, int(x.nnz), target, repeats)
                 if row.get("ns") is None:
                     skipped.append(row)
                     log(f"  {rid:<44} skipped: {row['reason']}")
