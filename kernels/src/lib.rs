@@ -6,24 +6,32 @@
 //!   [`permute()`], [`permute_indices()`]) validate their parameters at the boundary, then run
 //!   the [`Variant`] asked for: `raw` (raw pointers, no checks in the loop), `checked` (slice
 //!   indexing) or `safe` (no `unsafe`, bounds proven by construction).
-//! * [`mtx`]: Matrix Market reader and writer; [`oracle`]: a dense reference implementation.
+//! * [`mtx`]: Matrix Market reader and writer; [`oracle`]: a dense reference implementation;
+//!   [`families`]: the seeded matrix families the benchmarks and `rawcheck gen` share.
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod alloc;
+pub mod column_stack;
+pub mod column_unstack;
 mod csr;
 mod error;
+pub mod families;
 mod index;
 pub mod mtx;
 pub mod oracle;
 pub mod permute;
 pub mod permute_indices;
 pub mod reshape;
+pub mod transpose;
 mod variant;
 
+pub use column_stack::column_stack;
+pub use column_unstack::column_unstack;
 pub use csr::Csr;
 pub use error::{CsrError, KernelError};
 pub use index::Index;
 pub use permute::permute;
 pub use permute_indices::permute_indices;
 pub use reshape::reshape;
+pub use transpose::transpose;
 pub use variant::{UnknownVariant, Variant};

@@ -59,6 +59,15 @@ fn refusals_name_the_problem() {
         reshape(&big, 1, 1 << 32, Variant::Raw).unwrap_err(),
         KernelError::IndexOverflow { what: "cols", .. }
     ));
+    // A valid 1 x usize::MAX u64 matrix: its reshape to usize::MAX x 1 would need usize::MAX + 1
+    // row pointers, a length that overflows; it must be refused, not wrapped to zero.
+    let wide = Csr::<u64>::new(1, usize::MAX, vec![0, 0], vec![], vec![]).unwrap();
+    for v in Variant::ALL {
+        assert!(matches!(
+            reshape(&wide, usize::MAX, 1, v).unwrap_err(),
+            KernelError::OutOfMemory { .. }
+        ));
+    }
 }
 
 /// Found by the `reshape` fuzz target (fuzz/regressions/reshape/crash-3c6fc29a...): the column

@@ -16,7 +16,8 @@ use crate::{Csr, Index, KernelError, Variant};
 /// A reshape whose parameters have been checked against its input.
 ///
 /// Guarantees, relied upon by [`raw::reshape`]: `rows * cols == input.rows() * input.cols()`
-/// without overflow, `rows, cols > 0`, and `rows`, `cols` fit the index type `I`.
+/// without overflow, `rows, cols > 0`, `rows`, `cols` fit the index type `I`, and `rows + 1`
+/// (the output's row-pointer length) does not overflow.
 #[derive(Debug, Clone, Copy)]
 pub struct Plan<'a, I: Index> {
     input: &'a Csr<I>,
@@ -47,6 +48,7 @@ impl<'a, I: Index> Plan<'a, I> {
         }
         fits::<I>("rows", rows)?;
         fits::<I>("cols", cols)?;
+        crate::transpose::row_ptr_len(rows)?;
         Ok(Plan { input, rows, cols })
     }
 

@@ -5,6 +5,8 @@ use num_complex::Complex64;
 use proptest::prelude::*;
 use rawcheck_kernels::{Csr, Index};
 
+pub mod cases;
+
 /// Largest dimension generated; Miri runs are slow, so it gets smaller matrices.
 pub const MAX_DIM: usize = if cfg!(miri) { 4 } else { 9 };
 
@@ -81,4 +83,14 @@ pub fn inverse(p: &[usize]) -> Vec<usize> {
         inv[x] = i;
     }
     inv
+}
+
+/// Number of proptest cases for properties over larger inputs (none under Miri).
+pub fn few_cases() -> u32 {
+    cases() / 16
+}
+
+/// A larger non-empty matrix, up to `6 * MAX_DIM` in each dimension, for [`few_cases`] runs.
+pub fn larger_matrix() -> impl Strategy<Value = Csr<u64>> {
+    (1..=MAX_DIM * 6, 1..=MAX_DIM * 6).prop_flat_map(|(r, c)| matrix_with_shape(r, c))
 }

@@ -1,0 +1,79 @@
+//! The `RAWCHECK_BENCH` switch: which sizes run and how long criterion measures each.
+
+use std::time::Duration;
+
+/// How thorough a benchmark run is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// nnz 1e3..1e5, short measurements: everything in a few minutes.
+    Quick,
+    /// nnz 1e3..1e7, about a second per benchmark (at 1e7 criterion switches to flat sampling,
+    /// ten calls): everything in well under 45 minutes.
+    Full,
+}
+
+/// Criterion settings of a profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    /// Samples per benchmark.
+    pub sample_size: usize,
+    /// Warm-up before measuring.
+    pub warm_up: Duration,
+    /// Target measuring time.
+    pub measurement: Duration,
+    /// Bootstrap resamples of the analysis.
+    pub nresamples: usize,
+}
+
+impl Profile {
+    /// The environment variable holding the profile's name.
+    pub const VAR: &'static str = "RAWCHECK_BENCH";
+
+    /// The profile named by `RAWCHECK_BENCH` (`quick` when unset).
+    pub fn from_env() -> Result<Self, String> {
+        match std::env::var(Self::VAR) {
+            Err(std::env::VarError::NotPresent) => Ok(Profile::Quick),
+            Ok(name) => name.parse(),
+            Err(e) => Err(format!("{}: {e}", Self::VAR)),
+        }
+    }
+
+    /// Nominal nnz of the generated matrices.
+    pub fn sizes(self) -> Vec<usize> {
+        let top = match self {
+            Profile::Quick => 5,
+            Profile::Full => 7,
+        };
+        (3..=top).map(|e| 10usize.pow(e)).collect()
+    }
+
+    /// How long criterion measures.
+    pub fn timing(self) -> Timing {
+        match self {
+            Profile::Quick => Timing {
+                sample_size: 10,
+                warm_up: Duration::from_millis(50),
+                measurement: Duration::from_millis(150),
+                nresamples: 10_000,
+            },
+            Profile::Full => Timing {
+                sample_size: 10,
+                warm_up: Duration::from_millis(300),
+                measurement: Duration::from_secs(1),
+                nresamples: 20_000,
+            },
+        }
+    }
+}
+
+impl std::str::FromStr for Profile {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "quick" => Ok(Profile::Quick),
+            "full" => Ok(Profile::Full),
+            _ => Err(format!("{}={s:?}: expected quick or full", Profile::VAR)),
+        }
+    }
+}

@@ -1,0 +1,37 @@
+//! Bounds-checked column stack: the raw algorithm with slice indexing on every access.
+// Indexing by loop counters is the point of this variant: it measures what bounds checks cost.
+#![allow(clippy::needless_range_loop)]
+
+use num_complex::Complex64;
+
+use super::Plan;
+use crate::alloc::try_filled;
+use crate::transpose::checked::sort_by_column;
+use crate::{Csr, Index, KernelError};
+
+/// Stacks the plan's input into one column; see [`super`] for the algorithm.
+pub fn column_stack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+    let a = plan.input();
+    let (rows, len, nnz) = (a.rows(), plan.output_rows(), a.nnz());
+    let mut col_ptr = try_filled(a.cols() + 1, I::ZERO)?;
+    let mut row_ptr = try_filled(len + 1, I::ZERO)?;
+    let mut col_idx = try_filled(nnz, I::ZERO)?;
+    let mut values = try_filled(nnz, Complex64::default())?;
+    sort_by_column(a, &mut col_ptr, &mut col_idx, &mut values, |i, j| {
+        j * rows + i
+    });
+    let mut next = 0usize;
+    for k in 0..nnz {
+        let flat = col_idx[k].to_usize();
+        while next <= flat {
+            row_ptr[next] = I::from_usize(k);
+            next += 1;
+        }
+        col_idx[k] = I::ZERO;
+    }
+    while next <= len {
+        row_ptr[next] = I::from_usize(nnz);
+        next += 1;
+    }
+    Ok(Csr::from_kernel(len, 1, row_ptr, col_idx, values))
+}

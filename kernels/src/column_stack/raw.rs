@@ -1,0 +1,60 @@
+//! Raw-pointer column stack: writes into uninitialised buffers, no checks inside the loops.
+
+use num_complex::Complex64;
+
+use super::Plan;
+use crate::alloc::try_with_capacity;
+use crate::transpose::raw::sort_by_column;
+use crate::{Csr, Index, KernelError};
+
+/// Stacks the plan's input into one column; see [`super`] for the algorithm.
+pub fn column_stack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+    let a = plan.input();
+    let (rows, len, nnz) = (a.rows(), plan.output_rows(), a.nnz());
+    // Neither a.cols() + 1 nor len + 1 overflows (plan).
+    let mut col_ptr = try_with_capacity::<I>(a.cols() + 1)?;
+    let mut row_ptr = try_with_capacity::<I>(len + 1)?;
+    let mut col_idx = try_with_capacity::<I>(nnz)?;
+    let mut values = try_with_capacity::<Complex64>(nnz)?;
+    let out_ptr = row_ptr.as_mut_ptr();
+    let out_col = col_idx.as_mut_ptr();
+    // SAFETY: the buffers are fresh, with capacities a.cols() + 1, nnz and nnz as sort_by_column
+    // needs; the key j * rows + i < rows * cols = len fits I (plan).
+    unsafe {
+        sort_by_column(
+            a,
+            col_ptr.as_mut_ptr(),
+            out_col,
+            values.as_mut_ptr(),
+            |i, j| j * rows + i,
+        )
+    };
+    // `col_idx[k]` now holds entry k's output row, strictly increasing in k.
+    let mut next = 0usize; // the first row pointer not yet written
+    for k in 0..nnz {
+        // SAFETY: k < nnz; sort_by_column wrote every slot of `col_idx`.
+        let flat = unsafe { *out_col.add(k) }.to_usize();
+        while next <= flat {
+            // SAFETY: next <= flat < len, within the capacity len + 1; k < nnz fits I (Csr
+            // invariant 1).
+            unsafe { out_ptr.add(next).write(I::from_usize(k)) };
+            next += 1;
+        }
+        // SAFETY: k < nnz = capacity of `col_idx`.
+        unsafe { out_col.add(k).write(I::ZERO) };
+    }
+    while next <= len {
+        // SAFETY: next <= len < len + 1 = capacity; nnz fits I (Csr invariant 1).
+        unsafe { out_ptr.add(next).write(I::from_usize(nnz)) };
+        next += 1;
+    }
+    // SAFETY: the walk and the tail wrote slots 0..=len of `row_ptr` in order; sort_by_column wrote
+    // every slot of `values`, the walk every slot of `col_idx` again.
+    unsafe {
+        row_ptr.set_len(len + 1);
+        col_idx.set_len(nnz);
+        values.set_len(nnz);
+    }
+    // Output rows strictly increase with k, so each row holds at most one entry, in column 0.
+    Ok(Csr::from_kernel(len, 1, row_ptr, col_idx, values))
+}

@@ -1,0 +1,30 @@
+//! Safe column stack: no `unsafe`; the row pointer grows by `resize`, so only the counting sort's
+//! computed positions are bounds-checked.
+#![forbid(unsafe_code)]
+
+use num_complex::Complex64;
+
+use super::Plan;
+use crate::alloc::{try_filled, try_with_capacity};
+use crate::transpose::safe::sort_by_column;
+use crate::{Csr, Index, KernelError};
+
+/// Stacks the plan's input into one column; see [`super`] for the algorithm.
+pub fn column_stack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+    let a = plan.input();
+    let (rows, len, nnz) = (a.rows(), plan.output_rows(), a.nnz());
+    let mut col_ptr = try_filled(a.cols() + 1, I::ZERO)?;
+    let mut row_ptr = try_with_capacity::<I>(len + 1)?;
+    let mut col_idx = try_filled(nnz, I::ZERO)?;
+    let mut values = try_filled(nnz, Complex64::default())?;
+    sort_by_column(a, &mut col_ptr, &mut col_idx, &mut values, |i, j| {
+        j * rows + i
+    });
+    for (k, c) in col_idx.iter_mut().enumerate() {
+        // Output rows strictly increase, so this grows `row_ptr` within its capacity.
+        row_ptr.resize(c.to_usize() + 1, I::from_usize(k));
+        *c = I::ZERO;
+    }
+    row_ptr.resize(len + 1, I::from_usize(nnz));
+    Ok(Csr::from_kernel(len, 1, row_ptr, col_idx, values))
+}

@@ -1,0 +1,64 @@
+//! Bounds-checked transpose: the raw algorithm with slice indexing on every access.
+// Indexing by loop counters is the point of this variant: it measures what bounds checks cost.
+#![allow(clippy::needless_range_loop)]
+
+use num_complex::Complex64;
+
+use super::Plan;
+use crate::alloc::try_filled;
+use crate::{Csr, Index, KernelError};
+
+/// Transposes the plan's input; see [`super`] for the algorithm.
+pub fn transpose<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+    let a = plan.input();
+    let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
+    let mut row_ptr = try_filled(cols + 1, I::ZERO)?;
+    let mut col_idx = try_filled(nnz, I::ZERO)?;
+    let mut values = try_filled(nnz, Complex64::default())?;
+    sort_by_column(a, &mut row_ptr, &mut col_idx, &mut values, |i, _| i);
+    shift(&mut row_ptr, cols);
+    Ok(Csr::from_kernel(cols, rows, row_ptr, col_idx, values))
+}
+
+/// Counting sort of `a`'s entries by column: entry `(i, j)` with value `v` goes to the next free
+/// position `d` of column `j`, `out_idx[d] = key(i, j)` and `out_val[d] = v`. `ptr` holds
+/// `a.cols() + 1` zeros on entry; on return `ptr[j]` is the end of column `j`'s run.
+pub(crate) fn sort_by_column<I: Index>(
+    a: &Csr<I>,
+    ptr: &mut [I],
+    out_idx: &mut [I],
+    out_val: &mut [Complex64],
+    key: impl Fn(usize, usize) -> usize,
+) {
+    let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
+    let (in_ptr, in_col, in_val) = (a.row_ptr(), a.col_idx(), a.values());
+    for k in 0..nnz {
+        let c = in_col[k].to_usize();
+        ptr[c + 1] = I::from_usize(ptr[c + 1].to_usize() + 1);
+    }
+    prefix_sum(ptr, cols);
+    for i in 0..rows {
+        for k in in_ptr[i].to_usize()..in_ptr[i + 1].to_usize() {
+            let c = in_col[k].to_usize();
+            let d = ptr[c].to_usize();
+            out_idx[d] = I::from_usize(key(i, c));
+            out_val[d] = in_val[k];
+            ptr[c] = I::from_usize(d + 1);
+        }
+    }
+}
+
+/// Turns per-bucket counts in slots `1..=n` (slot 0 holding 0) into bucket starts.
+pub(crate) fn prefix_sum<I: Index>(ptr: &mut [I], n: usize) {
+    for b in 0..n {
+        ptr[b + 1] = I::from_usize(ptr[b + 1].to_usize() + ptr[b].to_usize());
+    }
+}
+
+/// Moves slots `0..n` up to `1..=n` and sets slot 0 to zero: bucket ends become row pointers.
+pub(crate) fn shift<I: Index>(ptr: &mut [I], n: usize) {
+    for b in (0..n).rev() {
+        ptr[b + 1] = ptr[b];
+    }
+    ptr[0] = I::ZERO;
+}

@@ -1,0 +1,129 @@
+//! Raw-pointer transpose: writes into uninitialised buffers, no checks inside the loops.
+
+use std::ptr;
+
+use num_complex::Complex64;
+
+use super::Plan;
+use crate::alloc::try_with_capacity;
+use crate::{Csr, Index, KernelError};
+
+/// Transposes the plan's input; see [`super`] for the algorithm.
+pub fn transpose<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+    let a = plan.input();
+    let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
+    // cols + 1 does not overflow (plan).
+    let mut row_ptr = try_with_capacity::<I>(cols + 1)?;
+    let mut col_idx = try_with_capacity::<I>(nnz)?;
+    let mut values = try_with_capacity::<Complex64>(nnz)?;
+    let out_ptr = row_ptr.as_mut_ptr();
+    // SAFETY: the buffers are fresh, with capacities cols + 1, nnz and nnz as sort_by_column
+    // needs; the key, an input row, is below rows, which fits I (Csr invariant 1).
+    unsafe {
+        sort_by_column(
+            a,
+            out_ptr,
+            col_idx.as_mut_ptr(),
+            values.as_mut_ptr(),
+            |i, _| i,
+        )
+    };
+    // SAFETY: sort_by_column initialised slots 0..=cols of `row_ptr` (capacity cols + 1).
+    unsafe { shift(out_ptr, cols) };
+    // SAFETY: sort_by_column wrote every slot of `col_idx` and `values`, shift every slot of
+    // `row_ptr`.
+    unsafe {
+        row_ptr.set_len(cols + 1);
+        col_idx.set_len(nnz);
+        values.set_len(nnz);
+    }
+    // Row pointers run from 0 to nnz by counts; input rows were scattered in increasing order,
+    // so every output row is strictly increasing and below `rows`.
+    Ok(Csr::from_kernel(cols, rows, row_ptr, col_idx, values))
+}
+
+/// Counting sort of `a`'s entries by column (passes 1 to 3 of [`super`]): entry `(i, j)` with
+/// value `v` goes to the next free position `d` of column `j`, `out_idx[d] = key(i, j)` and
+/// `out_val[d] = v`; columns follow each other, and within one the entries keep CSR order.
+///
+/// On return every slot of `out_idx` and `out_val` and slots `0..=a.cols()` of `ptr` are
+/// initialised: `ptr[j]` is the end of column `j`'s run (`ptr[a.cols()] == a.nnz()`).
+///
+/// # Safety
+/// `ptr` must be valid for writes of `a.cols() + 1` elements, `out_idx` and `out_val` of `a.nnz()`
+/// each, none overlapping another or `a`; `key(i, j)` must fit `I` for every stored `(i, j)`.
+pub(crate) unsafe fn sort_by_column<I: Index>(
+    a: &Csr<I>,
+    ptr: *mut I,
+    out_idx: *mut I,
+    out_val: *mut Complex64,
+    key: impl Fn(usize, usize) -> usize,
+) {
+    let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
+    let in_ptr = a.row_ptr().as_ptr();
+    let in_col = a.col_idx().as_ptr();
+    let in_val = a.values().as_ptr();
+    // SAFETY: `ptr` is valid for cols + 1 writes (caller); all-zero bits are the integer 0.
+    unsafe { ptr.write_bytes(0, cols + 1) };
+    for k in 0..nnz {
+        // SAFETY: k < nnz = col_idx.len() (Csr invariant 2); its column is below cols (invariant
+        // 3), so slot column + 1 <= cols was zeroed above; a count is at most nnz, which fits I.
+        unsafe {
+            let slot = ptr.add((*in_col.add(k)).to_usize() + 1);
+            slot.write(I::from_usize((*slot).to_usize() + 1));
+        }
+    }
+    // SAFETY: slots 0..=cols are initialised, slot 0 is 0 and their sum is nnz, which fits I.
+    unsafe { prefix_sum(ptr, cols) };
+    for i in 0..rows {
+        // SAFETY: `in_ptr` points at rows + 1 row pointers (Csr invariant 2) and i < rows.
+        let (start, end) =
+            unsafe { ((*in_ptr.add(i)).to_usize(), (*in_ptr.add(i + 1)).to_usize()) };
+        for k in start..end {
+            // SAFETY: start <= k < end <= nnz (Csr invariant 2); column c < cols (invariant 3), so
+            // slot c is initialised and holds the start of column c plus the entries of c placed
+            // so far: d < end of column c <= nnz, the capacity of `out_idx` and `out_val`, and no
+            // position is handed out twice. key(i, c) fits I (caller).
+            unsafe {
+                let c = (*in_col.add(k)).to_usize();
+                let slot = ptr.add(c);
+                let d = (*slot).to_usize();
+                out_idx.add(d).write(I::from_usize(key(i, c)));
+                out_val.add(d).write(*in_val.add(k));
+                slot.write(I::from_usize(d + 1));
+            }
+        }
+    }
+}
+
+/// Turns per-bucket counts in slots `1..=n` (slot 0 holding 0) into bucket starts: slot `b`
+/// becomes the sum of the counts of buckets before `b`, slot `n` the total.
+///
+/// # Safety
+/// `ptr` must point at `n + 1` initialised elements, valid for reads and writes, whose sum
+/// fits `I`.
+pub(crate) unsafe fn prefix_sum<I: Index>(ptr: *mut I, n: usize) {
+    let mut sum = 0usize;
+    for b in 1..n + 1 {
+        // SAFETY: b <= n, within the n + 1 initialised elements (caller); the sum fits I.
+        unsafe {
+            let slot = ptr.add(b);
+            sum += (*slot).to_usize();
+            slot.write(I::from_usize(sum));
+        }
+    }
+}
+
+/// Moves slots `0..n` up to `1..=n` and sets slot 0 to zero: after a scatter has advanced each
+/// bucket's slot to its end, this yields the row pointer.
+///
+/// # Safety
+/// `ptr` must be valid for reads and writes of `n + 1` elements, the first `n` initialised.
+pub(crate) unsafe fn shift<I: Index>(ptr: *mut I, n: usize) {
+    // SAFETY: source 0..n and destination 1..=n lie within the n + 1 valid elements (caller);
+    // `ptr::copy` allows them to overlap.
+    unsafe {
+        ptr::copy(ptr, ptr.add(1), n);
+        ptr.write(I::ZERO);
+    }
+}

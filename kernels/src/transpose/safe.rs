@@ -1,0 +1,67 @@
+//! Safe transpose: no `unsafe`; iterators over pre-sliced rows let the compiler drop bounds
+//! checks everywhere but at the counting sort's computed positions.
+#![forbid(unsafe_code)]
+
+use num_complex::Complex64;
+
+use super::Plan;
+use crate::alloc::try_filled;
+use crate::{Csr, Index, KernelError};
+
+/// Transposes the plan's input; see [`super`] for the algorithm.
+pub fn transpose<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+    let a = plan.input();
+    let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
+    let mut row_ptr = try_filled(cols + 1, I::ZERO)?;
+    let mut col_idx = try_filled(nnz, I::ZERO)?;
+    let mut values = try_filled(nnz, Complex64::default())?;
+    sort_by_column(a, &mut row_ptr, &mut col_idx, &mut values, |i, _| i);
+    shift(&mut row_ptr);
+    Ok(Csr::from_kernel(cols, rows, row_ptr, col_idx, values))
+}
+
+/// Counting sort of `a`'s entries by column: entry `(i, j)` with value `v` goes to the next free
+/// position `d` of column `j`, `out_idx[d] = key(i, j)` and `out_val[d] = v`. `ptr` holds
+/// `a.cols() + 1` zeros on entry; on return `ptr[j]` is the end of column `j`'s run.
+pub(crate) fn sort_by_column<I: Index>(
+    a: &Csr<I>,
+    ptr: &mut [I],
+    out_idx: &mut [I],
+    out_val: &mut [Complex64],
+    key: impl Fn(usize, usize) -> usize,
+) {
+    let counts = &mut ptr[1..];
+    for c in a.col_idx() {
+        let n = &mut counts[c.to_usize()];
+        *n = I::from_usize(n.to_usize() + 1);
+    }
+    prefix_sum(ptr);
+    for (i, w) in a.row_ptr().windows(2).enumerate() {
+        let range = w[0].to_usize()..w[1].to_usize();
+        for (c, &v) in a.col_idx()[range.clone()].iter().zip(&a.values()[range]) {
+            let c = c.to_usize();
+            let next = &mut ptr[c];
+            let d = next.to_usize();
+            out_idx[d] = I::from_usize(key(i, c));
+            out_val[d] = v;
+            *next = I::from_usize(d + 1);
+        }
+    }
+}
+
+/// Turns per-bucket counts in slots `1..` (slot 0 holding 0) into bucket starts.
+pub(crate) fn prefix_sum<I: Index>(ptr: &mut [I]) {
+    let mut sum = 0usize;
+    for slot in ptr {
+        sum += slot.to_usize();
+        *slot = I::from_usize(sum);
+    }
+}
+
+/// Moves every slot but the last up by one and sets slot 0 to zero: bucket ends become row
+/// pointers. `ptr` is never empty (it has `buckets + 1` slots).
+pub(crate) fn shift<I: Index>(ptr: &mut [I]) {
+    let n = ptr.len() - 1;
+    ptr.copy_within(..n, 1);
+    ptr[0] = I::ZERO;
+}

@@ -1,0 +1,192 @@
+//! The command-line surface (clap): subcommands, their arguments and the list syntaxes.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use rawcheck_kernels::Variant;
+
+/// Run rawcheck's CSR kernels (raw, checked or safe variant) on Matrix Market files.
+#[derive(Debug, Parser)]
+#[command(name = "rawcheck", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// C-order reshape to R x C (numpy.reshape order='C').
+    Reshape {
+        /// Target shape `R,C`.
+        #[arg(long, value_parser = parse_pair)]
+        shape: (usize, usize),
+        #[command(flatten)]
+        io: KernelIo,
+    },
+    /// Plain transpose (no conjugation).
+    Transpose {
+        #[command(flatten)]
+        io: KernelIo,
+    },
+    /// Fortran-order vectorisation: entry (i, j) goes to row j*rows + i of one column.
+    ColumnStack {
+        #[command(flatten)]
+        io: KernelIo,
+    },
+    /// Inverse of column-stack: a single column becomes a ROWS x (len/ROWS) matrix.
+    ColumnUnstack {
+        /// Rows of the result.
+        #[arg(long)]
+        rows: usize,
+        #[command(flatten)]
+        io: KernelIo,
+    },
+    /// Tensor-subsystem permutation (QuTiP's Qobj.permute).
+    Permute {
+        /// Subsystem dimensions `D1,D2,...`; their product is the permuted dimension.
+        #[arg(long, value_parser = parse_list, allow_hyphen_values = true)]
+        dims: IntList,
+        /// New order of the subsystems `O1,O2,...`, a permutation of 0..len(dims).
+        #[arg(long, value_parser = parse_list, allow_hyphen_values = true)]
+        order: IntList,
+        #[command(flatten)]
+        io: KernelIo,
+    },
+    /// Scatter permutation: entry (i, j) moves to (ROWS[i], COLS[j]).
+    PermuteIndices {
+        /// Row permutation: `I1,I2,...` or `@FILE` holding whitespace-separated integers.
+        #[arg(long, allow_hyphen_values = true)]
+        rows: ListArg,
+        /// Column permutation: `J1,J2,...` or `@FILE` holding whitespace-separated integers.
+        #[arg(long, allow_hyphen_values = true)]
+        cols: ListArg,
+        #[command(flatten)]
+        io: KernelIo,
+    },
+    /// Shape, nnz, field and symmetry of a Matrix Market file, and whether it is a valid CSR.
+    Info {
+        /// The Matrix Market file.
+        input: PathBuf,
+    },
+    /// Render the HTML report (benchmarks, peers, bug hunt, fuzzing) and print its path.
+    Report {
+        /// Directory to write `index.html` into.
+        #[arg(long, default_value = "reports/out")]
+        out: PathBuf,
+        /// criterion's output directory.
+        #[arg(long, default_value = "target/criterion")]
+        criterion: PathBuf,
+        /// Directory holding bughunt.json, peers.json and fuzz.json.
+        #[arg(long, default_value = "reports/data")]
+        data: PathBuf,
+    },
+}
+
+/// Input, output and variant options shared by every kernel subcommand.
+#[derive(Debug, Args)]
+pub struct KernelIo {
+    /// Input Matrix Market file (coordinate format).
+    pub input: PathBuf,
+    /// Output Matrix Market file (written atomically).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Kernel variant to run.
+    #[arg(long, default_value = "safe", value_parser = parse_variant)]
+    pub variant: Variant,
+    /// Index width of the CSR arrays, in bits.
+    #[arg(long, value_enum, default_value = "32")]
+    pub index: IndexWidth,
+}
+
+/// The `--index` choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IndexWidth {
+    /// `u32` indices (QuTiP's default int32 build).
+    #[value(name = "32")]
+    U32,
+    /// `u64` indices.
+    #[value(name = "64")]
+    U64,
+}
+
+/// A list of non-negative integers given on the command line.
+pub type IntList = Vec<usize>;
+
+/// A list given inline (`1,2,3`) or by file (`@FILE`), read when the command runs.
+#[derive(Debug, Clone)]
+pub enum ListArg {
+    /// Parsed from the command line.
+    Inline(IntList),
+    /// To be read from this file: whitespace-separated integers.
+    File(PathBuf),
+}
+
+impl std::str::FromStr for ListArg {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.strip_prefix('@') {
+            Some("") => Err("expected a file name after '@'".into()),
+            Some(path) => Ok(ListArg::File(path.into())),
+            None => parse_list(s).map(ListArg::Inline),
+        }
+    }
+}
+
+fn parse_variant(s: &str) -> Result<Variant, String> {
+    s.parse()
+        .map_err(|e: rawcheck_kernels::UnknownVariant| e.to_string())
+}
+
+/// Parses one non-negative integer, naming it in the error.
+pub fn parse_int(token: &str) -> Result<usize, String> {
+    token
+        .parse()
+        .map_err(|_| format!("'{token}' is not a non-negative integer"))
+}
+
+/// Parses `a,b,c` (an empty list is refused).
+fn parse_list(s: &str) -> Result<IntList, String> {
+    if s.trim().is_empty() {
+        return Err("expected a comma-separated list of integers".into());
+    }
+    s.split(',').map(|t| parse_int(t.trim())).collect()
+}
+
+/// Parses `R,C`.
+fn parse_pair(s: &str) -> Result<(usize, usize), String> {
+    match parse_list(s)?.as_slice() {
+        &[r, c] => Ok((r, c)),
+        other => Err(format!(
+            "expected R,C (two integers), got {} values",
+            other.len()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn lists_parse_and_refuse_garbage() {
+        assert_eq!(parse_list("3, 0,5").unwrap(), vec![3, 0, 5]);
+        assert!(parse_list("1,-2").unwrap_err().contains("'-2'"));
+        assert!(parse_list("").is_err());
+        assert_eq!(parse_pair("20,80").unwrap(), (20, 80));
+        assert!(parse_pair("20").is_err());
+        assert!(
+            matches!("@p.txt".parse::<ListArg>().unwrap(), ListArg::File(p) if p == Path::new("p.txt"))
+        );
+        assert!("@".parse::<ListArg>().is_err());
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,148 @@
+//! What each subcommand does: read, run a kernel with the chosen variant and index width, write.
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+
+use rawcheck_kernels::{Csr, Index, KernelError, Variant, mtx};
+use rawcheck_reports::report::{Inputs, generate};
+
+use crate::cli::{Cli, Command, IndexWidth, IntList, KernelIo, ListArg, parse_int};
+
+/// The boxed error every subcommand returns; `main` prints it as one `error:` line.
+pub type CliResult<T> = Result<T, Box<dyn Error>>;
+
+/// A kernel with its parameters, ready to run on a matrix of either index width.
+enum Op {
+    Reshape(usize, usize),
+    Transpose,
+    ColumnStack,
+    ColumnUnstack(usize),
+    Permute(IntList, IntList),
+    PermuteIndices(IntList, IntList),
+}
+
+impl Op {
+    fn name(&self) -> &'static str {
+        match self {
+            Op::Reshape(..) => "reshape",
+            Op::Transpose => "transpose",
+            Op::ColumnStack => "column-stack",
+            Op::ColumnUnstack(_) => "column-unstack",
+            Op::Permute(..) => "permute",
+            Op::PermuteIndices(..) => "permute-indices",
+        }
+    }
+
+    fn apply<I: Index>(&self, a: &Csr<I>, v: Variant) -> Result<Csr<I>, KernelError> {
+        match self {
+            Op::Reshape(r, c) => rawcheck_kernels::reshape(a, *r, *c, v),
+            Op::Transpose => rawcheck_kernels::transpose(a, v),
+            Op::ColumnStack => rawcheck_kernels::column_stack(a, v),
+            Op::ColumnUnstack(rows) => rawcheck_kernels::column_unstack(a, *rows, v),
+            Op::Permute(dims, order) => rawcheck_kernels::permute(a, dims, order, v),
+            Op::PermuteIndices(rows, cols) => rawcheck_kernels::permute_indices(a, rows, cols, v),
+        }
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> CliResult<()> {
+    let (op, io) = match cli.command {
+        Command::Reshape { shape, io } => (Op::Reshape(shape.0, shape.1), io),
+        Command::Transpose { io } => (Op::Transpose, io),
+        Command::ColumnStack { io } => (Op::ColumnStack, io),
+        Command::ColumnUnstack { rows, io } => (Op::ColumnUnstack(rows), io),
+        Command::Permute { dims, order, io } => (Op::Permute(dims, order), io),
+        Command::PermuteIndices { rows, cols, io } => {
+            (Op::PermuteIndices(load_list(&rows)?, load_list(&cols)?), io)
+        }
+        Command::Info { input } => return info(&input),
+        Command::Report {
+            out,
+            criterion,
+            data,
+        } => return report(criterion, data, out),
+    };
+    match io.index {
+        IndexWidth::U32 => run_kernel::<u32>(&op, &io),
+        IndexWidth::U64 => run_kernel::<u64>(&op, &io),
+    }
+}
+
+fn run_kernel<I: Index>(op: &Op, io: &KernelIo) -> CliResult<()> {
+    let (a, _) = read::<I>(&io.input)?;
+    let out = op
+        .apply(&a, io.variant)
+        .map_err(|e| format!("{}: {e}", op.name()))?;
+    let comment = format!(
+        "rawcheck {} ({} variant, {}-bit)",
+        op.name(),
+        io.variant,
+        I::BITS
+    );
+    mtx::write_path(&out, &io.output, Some(&comment))
+        .map_err(|e| format!("cannot write {}: {e}", io.output.display()))?;
+    Ok(())
+}
+
+fn read<I: Index>(path: &Path) -> CliResult<(Csr<I>, mtx::ReadReport)> {
+    Ok(mtx::read_path::<I>(path).map_err(|e| format!("{}: {e}", path.display()))?)
+}
+
+/// Resolves a `--rows` / `--cols` list, reading `@FILE` lists.
+fn load_list(arg: &ListArg) -> CliResult<IntList> {
+    match arg {
+        ListArg::Inline(list) => Ok(list.clone()),
+        ListArg::File(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read list {}: {e}", path.display()))?;
+            Ok(text
+                .split_ascii_whitespace()
+                .map(parse_int)
+                .collect::<Result<_, _>>()
+                .map_err(|e| format!("list {}: {e}", path.display()))?)
+        }
+    }
+}
+
+/// `rawcheck info`: what the reader saw, and whether the file already is a CSR in canonical order.
+fn info(path: &Path) -> CliResult<()> {
+    let (a, report) = read::<u64>(path)?;
+    let h = &report.header;
+    println!("file: {}", path.display());
+    println!("shape: {} x {}", a.rows(), a.cols());
+    println!("nnz: {}", a.nnz());
+    println!("field: {}", h.field);
+    println!("symmetry: {}", h.symmetry);
+    println!("declared entries: {}", h.entries);
+    println!(
+        "stored entries (after symmetry expansion): {}",
+        report.stored
+    );
+    println!("duplicates summed: {}", report.duplicates);
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    println!(
+        "valid CSR as stored: {}",
+        if report.canonical {
+            "yes (rows in order, columns strictly increasing)".to_owned()
+        } else {
+            "no (entries were sorted and duplicates summed on read)".to_owned()
+        }
+    );
+    println!(
+        "fits 32-bit indices: {}",
+        yes_no(a.to_index::<u32>().is_ok())
+    );
+    Ok(())
+}
+
+/// `rawcheck report`: writes `<out>/index.html` from whatever data exists and prints its path.
+fn report(criterion: PathBuf, data: PathBuf, out: PathBuf) -> CliResult<()> {
+    let page = generate(&Inputs {
+        criterion,
+        data,
+        out,
+    })?;
+    println!("{}", page.display());
+    Ok(())
+}

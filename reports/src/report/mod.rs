@@ -1,0 +1,312 @@
+//! The HTML report: reads criterion's output and `reports/data/*.json`, writes one self-contained
+//! `index.html` with inline SVG charts (no script, no network, opens from disk).
+//!
+//! Sections, by element id: `overhead` (checked and safe over raw, %), `floor` (ns per nonzero with
+//! the memcpy floor), `peers` (against sprs, QuTiP, SciPy), `detectors` (bug x detector matrix) and
+//! `fuzz` (execs/s with and without ASan). Each chart has a title, axis labels with units, a legend,
+//! and a table of its numbers under it; where data is missing the page says "not run" and which
+//! command produces it.
+
+mod bench;
+mod chart;
+mod data;
+mod findings;
+mod html;
+mod machine;
+mod timing;
+
+use std::fmt::Write;
+use std::fs;
+use std::io;
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+pub use bench::{BenchId, Timing, load_criterion, load_peers};
+pub use data::{Dataset, FuzzStat, HuntCell, PeerResult, Provenance, Source, State, load_json};
+pub use machine::{this_machine, utc};
+
+use findings::{BUGHUNT_COMMAND, FUZZ_COMMAND, detectors_section, fuzz_section};
+use html::{esc, not_run};
+use timing::{BENCH_COMMAND, PEERS_COMMAND, floor_section, overhead_section, peers_section};
+
+/// Where the report reads from and writes to.
+#[derive(Debug, Clone)]
+pub struct Inputs {
+    /// criterion's output directory (`target/criterion`).
+    pub criterion: PathBuf,
+    /// The directory of `bughunt.json`, `peers.json` and `fuzz.json` (`reports/data`).
+    pub data: PathBuf,
+    /// The directory `index.html` is written to (`reports/out`).
+    pub out: PathBuf,
+}
+
+/// Everything the report shows.
+#[derive(Debug, Clone)]
+pub struct ReportData {
+    /// criterion's timings of rawcheck's variants, memcpy and sprs.
+    pub bench: Source<Timing>,
+    /// QuTiP's and SciPy's timings.
+    pub peers: Source<Timing>,
+    /// The bug hunt's cells.
+    pub bughunt: Source<HuntCell>,
+    /// The fuzzing runs.
+    pub fuzz: Source<FuzzStat>,
+}
+
+impl ReportData {
+    /// Reads every data set; a missing or unreadable one is recorded as such, never an error.
+    pub fn load(inputs: &Inputs) -> Self {
+        ReportData {
+            bench: load_criterion(&inputs.criterion),
+            peers: load_peers(&inputs.data.join("peers.json")),
+            bughunt: load_json(&inputs.data.join("bughunt.json")),
+            fuzz: load_json(&inputs.data.join("fuzz.json")),
+        }
+    }
+}
+
+/// Where and when the report itself is generated.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// [`this_machine`].
+    pub machine: String,
+    /// [`utc`] of the generation time.
+    pub time: String,
+}
+
+impl Generated {
+    /// This machine, now.
+    pub fn now() -> Self {
+        Generated {
+            machine: this_machine(),
+            time: utc(SystemTime::now()),
+        }
+    }
+}
+
+/// Reads the data, writes `<out>/index.html` (atomically: a temporary file renamed into place) and
+/// returns its path.
+pub fn generate(inputs: &Inputs) -> io::Result<PathBuf> {
+    let page = render(&ReportData::load(inputs), &Generated::now())?;
+    fs::create_dir_all(&inputs.out).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("cannot create {}: {e}", inputs.out.display()),
+        )
+    })?;
+    let path = inputs.out.join("index.html");
+    let tmp = inputs.out.join("index.html.tmp");
+    fs::write(&tmp, page)
+        .and_then(|()| fs::rename(&tmp, &path))
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display())))?;
+    Ok(path)
+}
+
+const STYLE: &str = "
+body { font-family: sans-serif; margin: 0 auto; max-width: 1240px; padding: 0 16px 48px; color: #222; }
+header { border-bottom: 1px solid #ccc; }
+nav a { margin-right: 1.2em; }
+section { border-bottom: 1px solid #eee; padding-bottom: 12px; }
+figure { margin: 12px 0 4px; }
+svg { max-width: 100%; height: auto; }
+table { border-collapse: collapse; margin: 4px 0 20px; font-size: 13px; }
+caption { text-align: left; font-weight: bold; padding: 4px 0; }
+th, td { border: 1px solid #ccc; padding: 2px 8px; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; }
+td { max-width: 420px; overflow-wrap: anywhere; }
+.missing { color: #8a5a00; }
+p.missing, p.error { background: #fff6e0; padding: 6px 10px; border-left: 4px solid #e0a000; }
+p.error { background: #fde8e8; border-left-color: #c00; color: #900; }
+.prov { color: #555; font-size: 13px; }
+";
+
+/// One section of the page: element id, heading, introduction (HTML), provenance line (HTML), body.
+type Section = (&'static str, &'static str, &'static str, String, String);
+
+/// The page, from already loaded data.
+pub fn render(data: &ReportData, generated: &Generated) -> io::Result<String> {
+    let mut page = String::new();
+    let _ = write!(
+        page,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <title>rawcheck report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header>\n\
+         <h1>rawcheck report</h1>\n<p>Generated {} on {}.</p>\n",
+        esc(&generated.time),
+        esc(&generated.machine)
+    );
+    page.push_str(&sources_table(data));
+    let sections = sections(data)?;
+    page.push_str("<nav>");
+    for (id, title, ..) in &sections {
+        let _ = write!(page, "<a href=\"#{id}\">{title}</a>");
+    }
+    page.push_str("</nav>\n</header>\n<main>\n");
+    for (id, title, intro, prov, body) in sections {
+        let _ = write!(
+            page,
+            "<section id=\"{id}\">\n<h2>{title}</h2>\n<p>{intro}</p>\n\
+             <p class=\"prov\">{prov}</p>\n{body}</section>\n"
+        );
+    }
+    page.push_str("</main>\n</body>\n</html>\n");
+    Ok(page)
+}
+
+/// `body()`, or the notice instead when there is one.
+fn unless(notice: Option<String>, body: impl FnOnce() -> io::Result<String>) -> io::Result<String> {
+    notice.map_or_else(body, Ok)
+}
+
+/// The five sections in page order; a section without data holds the notice saying so instead.
+fn sections(data: &ReportData) -> io::Result<[Section; 5]> {
+    let bench = data.bench.records();
+    let notices = [
+        gate(&data.bench, "rawcheck's variants and sprs", BENCH_COMMAND),
+        gate(&data.peers, "QuTiP and SciPy", PEERS_COMMAND),
+    ];
+    let nothing = notices.iter().all(Option::is_some);
+    let mut peers: String = notices.into_iter().flatten().collect();
+    if !nothing {
+        peers.push_str(&peers_section(bench, data.peers.records())?);
+    }
+    let bench_prov = prov_line(&data.bench);
+    Ok([
+        (
+            "overhead",
+            "Overhead of the checks",
+            "How much slower the bounds-checked <code>checked</code> and the safe-Rust \
+             <code>safe</code> variants are than <code>raw</code>: (t / t<sub>raw</sub> − 1) × 100 \
+             on the same matrix. 0&nbsp;% means the checks cost nothing; below 0 the variant beat raw.",
+            bench_prov.clone(),
+            unless(gate(&data.bench, "", BENCH_COMMAND), || {
+                overhead_section(bench)
+            })?,
+        ),
+        (
+            "floor",
+            "Time per nonzero and the memcpy floor",
+            "Mean time per stored nonzero. <code>memcpy</code> (dashed) copies exactly the bytes the \
+             kernel must read and write, the floor no kernel can go below; the gap above it is what \
+             the algorithm costs beyond moving data.",
+            bench_prov.clone(),
+            unless(gate(&data.bench, "", BENCH_COMMAND), || {
+                floor_section(bench)
+            })?,
+        ),
+        (
+            "peers",
+            "Against sprs, QuTiP and SciPy",
+            "rawcheck's variants against <code>sprs</code> (Rust, same criterion run) and QuTiP's \
+             and SciPy's kernels (timed by <code>scripts/peers</code> on the same matrices). The last \
+             column says whether each peer's output equals rawcheck's.",
+            format!("{bench_prov} {}", prov_line(&data.peers)),
+            peers,
+        ),
+        (
+            "detectors",
+            "Bugs against detectors",
+            "Each seeded bug against each detector. A cell's colour is the outcome; a detected cell \
+             shows the median time to detect over its repeats. <i>prevented</i>: the bug cannot be \
+             written in that variant's code.",
+            prov_line(&data.bughunt),
+            unless(gate(&data.bughunt, "", BUGHUNT_COMMAND), || {
+                detectors_section(data.bughunt.records())
+            })?,
+        ),
+        (
+            "fuzz",
+            "Fuzzing throughput and the cost of ASan",
+            "Fuzzing throughput of every target with AddressSanitizer and without any sanitizer; \
+             the ratio is the sanitizer's own cost.",
+            prov_line(&data.fuzz),
+            unless(gate(&data.fuzz, "", FUZZ_COMMAND), || {
+                fuzz_section(data.fuzz.records())
+            })?,
+        ),
+    ])
+}
+
+/// The notice (about `what`, if not empty) that replaces a section's content when its data is
+/// missing, unreadable or empty.
+fn gate<T>(source: &Source<T>, what: &str, command: &str) -> Option<String> {
+    match &source.state {
+        State::Loaded(d) if !d.records.is_empty() => None,
+        State::Unreadable(why) => Some(format!(
+            "<p class=\"error\">{}unreadable: {} — fix or delete it, then run <code>{}</code></p>\n",
+            html::about(what),
+            esc(why),
+            esc(command)
+        )),
+        State::Loaded(_) | State::Missing => Some(not_run(what, command)),
+    }
+}
+
+/// "Data: PATH (N records), taken DATE on MACHINE." or "Data: PATH: not found." (HTML).
+fn prov_line<T>(source: &Source<T>) -> String {
+    let path = esc(&source.path.display().to_string());
+    match &source.state {
+        State::Loaded(_) => {
+            let (status, machine, when) = describe(source);
+            format!(
+                "Data: <code>{path}</code> ({}), taken {} on {}.",
+                esc(&status),
+                esc(&when),
+                esc(&machine)
+            )
+        }
+        State::Missing => format!("Data: <code>{path}</code>: not found."),
+        State::Unreadable(_) => format!("Data: <code>{path}</code>: unreadable."),
+    }
+}
+
+/// What was found at a source: (status, machine, when), as plain text.
+fn describe<T>(source: &Source<T>) -> (String, String, String) {
+    match &source.state {
+        State::Missing => (NOT_FOUND.into(), "—".into(), "—".into()),
+        State::Unreadable(_) => ("unreadable".into(), "—".into(), "—".into()),
+        State::Loaded(d) => {
+            let mut status = format!("{} records", d.records.len());
+            if !d.skipped.is_empty() {
+                let _ = write!(
+                    status,
+                    ", {} skipped: {}",
+                    d.skipped.len(),
+                    d.skipped.join("; ")
+                );
+            }
+            let p = &d.provenance;
+            let machine = p
+                .machine
+                .clone()
+                .unwrap_or_else(|| "a machine not recorded in the data".into());
+            let when = match (&p.date, p.modified) {
+                (Some(date), _) => date.clone(),
+                (None, Some(t)) => format!("{} (file time)", utc(t)),
+                (None, None) => "at an unrecorded time".into(),
+            };
+            (status, machine, when)
+        }
+    }
+}
+
+const NOT_FOUND: &str = "not found: not run";
+
+/// The header's table of data sources: what, path, status, machine, time, producing command.
+fn sources_table(data: &ReportData) -> String {
+    fn row<T>(what: &str, source: &Source<T>, command: &str) -> Vec<String> {
+        let (status, machine, when) = describe(source);
+        let path = source.path.display().to_string();
+        vec![what.into(), path, status, machine, when, command.into()]
+    }
+    let rows = [
+        row("benchmarks (criterion)", &data.bench, BENCH_COMMAND),
+        row("peers", &data.peers, PEERS_COMMAND),
+        row("bug hunt", &data.bughunt, BUGHUNT_COMMAND),
+        row("fuzzing", &data.fuzz, FUZZ_COMMAND),
+    ];
+    let header = ["data", "path", "status", "machine", "taken", "produced by"].map(String::from);
+    html::table("Data sources", &header, &rows)
+}
+
+#[cfg(test)]
+mod tests;

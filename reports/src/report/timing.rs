@@ -1,0 +1,378 @@
+//! The three timing sections: `overhead`, `floor` and `peers`.
+//!
+//! Timings are grouped by kernel and matrix family; each group gives one chart over nnz, with one
+//! series per variant and index width (colour = variant, marker = index width), and one table row
+//! per index width and nnz.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io;
+
+use plotters::style::RGBColor;
+
+use super::bench::Timing;
+use super::chart::{LineChart, Marker, Series, fmt_num, line_chart};
+use super::html::{NOT_RUN, figure, not_run, table};
+
+/// The kernels every timing section accounts for, in page order.
+pub const KERNELS: [&str; 6] = [
+    "reshape",
+    "transpose",
+    "column_stack",
+    "column_unstack",
+    "permute",
+    "permute_indices",
+];
+/// Generated families in page order (`file-<name>` families follow, by name).
+const FAMILIES: [&str; 4] = ["uniform", "banded", "powerlaw", "tensor"];
+/// Variants in legend and column order.
+const VARIANTS: [&str; 7] = ["raw", "checked", "safe", "memcpy", "sprs", "qutip", "scipy"];
+/// What fills the benchmark data.
+pub const BENCH_COMMAND: &str = "scripts/bench quick";
+/// What fills the peers data.
+pub const PEERS_COMMAND: &str = "scripts/peers";
+const X_LABEL: &str = "nnz (stored nonzeros, log scale)";
+
+/// Position of `s` in `order`, unknown names last (then by name, as callers sort by `(rank, name)`).
+pub fn rank(order: &[&str], s: &str) -> usize {
+    order.iter().position(|o| *o == s).unwrap_or(order.len())
+}
+
+/// The timings of one (index width, nnz), by variant.
+type Row<'a> = BTreeMap<&'a str, &'a Timing>;
+
+/// All timings of one kernel on one family.
+struct Group<'a> {
+    kernel: &'a str,
+    family: &'a str,
+    /// `(index, nnz)` -> variant -> timing; the last timing of an id wins.
+    rows: BTreeMap<(u32, u64), Row<'a>>,
+}
+
+impl<'a> Group<'a> {
+    /// The variants measured in this group, in [`VARIANTS`] order, restricted to `wanted`.
+    fn variants(&self, wanted: &[&str]) -> Vec<&'a str> {
+        let present: BTreeSet<&'a str> =
+            self.rows.values().flat_map(|r| r.keys().copied()).collect();
+        let mut v: Vec<&'a str> = present.into_iter().filter(|v| wanted.contains(v)).collect();
+        v.sort_by_key(|v| rank(&VARIANTS, v));
+        v
+    }
+
+    fn indices(&self) -> BTreeSet<u32> {
+        self.rows.keys().map(|&(index, _)| index).collect()
+    }
+
+    /// One series per variant and index width: `y(row, timing)` for each row holding the variant.
+    fn series(
+        &self,
+        variants: &[&str],
+        y: impl Fn(&Row<'a>, &Timing) -> Option<f64>,
+    ) -> Vec<Series> {
+        let mut out = Vec::new();
+        for &variant in variants {
+            for index in self.indices() {
+                let points = self
+                    .rows
+                    .iter()
+                    .filter(|((i, _), _)| *i == index)
+                    .filter_map(|(&(_, nnz), row)| Some((nnz as f64, y(row, row.get(variant)?)?)))
+                    .collect();
+                out.push(Series {
+                    label: format!("{variant} u{index}"),
+                    color: variant_color(variant),
+                    marker: match index {
+                        32 => Marker::Circle,
+                        64 => Marker::Triangle,
+                        _ => Marker::Cross,
+                    },
+                    dashed: variant == "memcpy",
+                    points,
+                });
+            }
+        }
+        out
+    }
+
+    /// Table rows `[nnz, index, cells...]`, one per (index, nnz).
+    fn table_rows(&self, cells: impl Fn(&Row<'a>) -> Vec<String>) -> Vec<Vec<String>> {
+        let mut rows: Vec<_> = self.rows.iter().collect();
+        rows.sort_by_key(|((index, nnz), _)| (*index, *nnz));
+        rows.into_iter()
+            .map(|(&(index, nnz), row)| {
+                let mut r = vec![nnz.to_string(), format!("u{index}")];
+                r.extend(cells(row));
+                r
+            })
+            .collect()
+    }
+}
+
+/// The colour of a variant, the same in every chart (Okabe–Ito palette; memcpy grey).
+fn variant_color(variant: &str) -> RGBColor {
+    match variant {
+        "raw" => RGBColor(0, 114, 178),
+        "checked" => RGBColor(213, 94, 0),
+        "safe" => RGBColor(0, 158, 115),
+        "memcpy" => RGBColor(90, 90, 90),
+        "sprs" => RGBColor(204, 121, 167),
+        "qutip" => RGBColor(230, 159, 0),
+        "scipy" => RGBColor(86, 180, 233),
+        _ => RGBColor(136, 34, 85),
+    }
+}
+
+/// Groups timings by kernel and family, in page order.
+fn groups<'a>(timings: impl Iterator<Item = &'a Timing>) -> Vec<Group<'a>> {
+    type Key<'a> = ((usize, &'a str), (usize, bool, &'a str));
+    let mut by: BTreeMap<Key<'a>, BTreeMap<(u32, u64), Row<'a>>> = BTreeMap::new();
+    for t in timings {
+        let id = &t.id;
+        let kernel = (rank(&KERNELS, &id.kernel), id.kernel.as_str());
+        let family = (
+            rank(&FAMILIES, &id.family),
+            id.family.starts_with("file-"),
+            id.family.as_str(),
+        );
+        by.entry((kernel, family))
+            .or_default()
+            .entry((id.index, id.nnz))
+            .or_default()
+            .insert(id.variant.as_str(), t);
+    }
+    by.into_iter()
+        .map(|(((_, kernel), (_, _, family)), rows)| Group {
+            kernel,
+            family,
+            rows,
+        })
+        .collect()
+}
+
+/// Charts and tables grouped under one heading per kernel, with "not run" for every kernel of
+/// [`KERNELS`] that has none.
+fn per_kernel(charts: Vec<(&str, String)>, command: &str) -> String {
+    let mut by_kernel: BTreeMap<(usize, &str), String> = BTreeMap::new();
+    for (kernel, html) in charts {
+        by_kernel
+            .entry((rank(&KERNELS, kernel), kernel))
+            .or_default()
+            .push_str(&html);
+    }
+    for kernel in KERNELS {
+        by_kernel
+            .entry((rank(&KERNELS, kernel), kernel))
+            .or_insert_with(|| not_run(kernel, command));
+    }
+    by_kernel
+        .into_iter()
+        .map(|((_, kernel), html)| format!("<h3>{}</h3>\n{html}", super::html::esc(kernel)))
+        .collect()
+}
+
+fn cell(v: Option<f64>) -> String {
+    v.map_or_else(|| NOT_RUN.to_owned(), fmt_num)
+}
+
+fn per_nnz(row: &Row<'_>, variant: &str) -> Option<f64> {
+    row.get(variant).map(|t| t.ns / t.id.nnz as f64)
+}
+
+/// Percent by which `variant` is slower than `raw` in this row.
+fn overhead(row: &Row<'_>, variant: &str) -> Option<f64> {
+    Some((row.get(variant)?.ns / row.get("raw")?.ns - 1.0) * 100.0)
+}
+
+/// `overhead`: per kernel and family, the overhead of `checked` and `safe` over `raw`, in percent.
+pub fn overhead_section(bench: &[Timing]) -> io::Result<String> {
+    let mut charts = Vec::new();
+    for g in groups(bench.iter()) {
+        let compared = g.variants(&["checked", "safe"]);
+        let series = g.series(&compared, |row, t| overhead(row, &t.id.variant));
+        if series.iter().all(|s| s.points.is_empty()) {
+            continue;
+        }
+        let svg = line_chart(&LineChart {
+            title: format!(
+                "{} on {}: overhead of the checks over raw",
+                g.kernel, g.family
+            ),
+            x_label: X_LABEL.into(),
+            y_label: "overhead over raw (%)".into(),
+            log_y: false,
+            series,
+        })?;
+        let mut header: Vec<String> = vec!["nnz".into(), "index".into(), "raw (ns)".into()];
+        header.extend(compared.iter().map(|v| format!("{v} (ns)")));
+        header.extend(compared.iter().map(|v| format!("{v} overhead (%)")));
+        let rows = g.table_rows(|row| {
+            let mut cells = vec![cell(row.get("raw").map(|t| t.ns))];
+            cells.extend(compared.iter().map(|v| cell(row.get(v).map(|t| t.ns))));
+            cells.extend(compared.iter().map(|v| cell(overhead(row, v))));
+            cells
+        });
+        let caption = format!(
+            "{} on {}: mean time per call and overhead over raw",
+            g.kernel, g.family
+        );
+        charts.push((g.kernel, figure(&svg, &table(&caption, &header, &rows))));
+    }
+    Ok(per_kernel(charts, BENCH_COMMAND))
+}
+
+/// `floor`: per kernel and family, ns per nonzero of every variant with the memcpy floor.
+pub fn floor_section(bench: &[Timing]) -> io::Result<String> {
+    let mut charts = Vec::new();
+    for g in groups(bench.iter()) {
+        let variants = g.variants(&["raw", "checked", "safe", "memcpy", "sprs"]);
+        let series = g.series(&variants, |_, t| Some(t.ns / t.id.nnz as f64));
+        charts.push((
+            g.kernel,
+            per_nnz_figure(
+                &g,
+                &variants,
+                series,
+                "time per nonzero and the memcpy floor",
+            )?,
+        ));
+    }
+    Ok(per_kernel(charts, BENCH_COMMAND))
+}
+
+/// `peers`: per kernel and family, rawcheck's variants against sprs, QuTiP and SciPy, ns per nonzero.
+pub fn peers_section(bench: &[Timing], peers: &[Timing]) -> io::Result<String> {
+    let mut charts = Vec::new();
+    for g in groups(bench.iter().chain(peers)) {
+        if g.variants(&["sprs", "qutip", "scipy"]).is_empty() {
+            continue;
+        }
+        let variants = g.variants(&["raw", "checked", "safe", "sprs", "qutip", "scipy"]);
+        let series = g.series(&variants, |_, t| Some(t.ns / t.id.nnz as f64));
+        charts.push((
+            g.kernel,
+            per_nnz_figure(&g, &variants, series, "rawcheck against its peers")?,
+        ));
+    }
+    Ok(per_kernel(charts, PEERS_COMMAND))
+}
+
+/// A ns-per-nonzero chart with its table (and, when peers were compared, whether they agreed).
+fn per_nnz_figure(
+    g: &Group<'_>,
+    variants: &[&str],
+    series: Vec<Series>,
+    what: &str,
+) -> io::Result<String> {
+    let svg = line_chart(&LineChart {
+        title: format!("{} on {}: {what}", g.kernel, g.family),
+        x_label: X_LABEL.into(),
+        y_label: "time per nonzero (ns, log scale)".into(),
+        log_y: true,
+        series,
+    })?;
+    let compared = g
+        .rows
+        .values()
+        .flat_map(|r| r.values())
+        .any(|t| t.equal.is_some());
+    let mut header = vec!["nnz".to_owned(), "index".to_owned()];
+    header.extend(variants.iter().map(|v| format!("{v} (ns/nnz)")));
+    if compared {
+        header.push("peer output equals rawcheck's".into());
+    }
+    let rows = g.table_rows(|row| {
+        let mut cells: Vec<String> = variants.iter().map(|v| cell(per_nnz(row, v))).collect();
+        if compared {
+            let verdicts: Vec<String> = row
+                .iter()
+                .filter_map(|(v, t)| Some(format!("{v}: {}", if t.equal? { "yes" } else { "NO" })))
+                .collect();
+            cells.push(verdicts.join(", "));
+        }
+        cells
+    });
+    let caption = format!(
+        "{} on {}: mean time per stored nonzero (ns)",
+        g.kernel, g.family
+    );
+    Ok(figure(&svg, &table(&caption, &header, &rows)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::bench::BenchId;
+
+    fn t(id: &str, ns: f64) -> Timing {
+        Timing {
+            id: BenchId::parse(id).unwrap(),
+            ns,
+            equal: None,
+        }
+    }
+
+    #[test]
+    fn groups_follow_page_order() {
+        let timings = [
+            t("zeta/uniform/raw/32/10", 1.0),
+            t("permute/file-m/raw/32/10", 1.0),
+            t("permute/tensor/raw/32/10", 1.0),
+            t("reshape/uniform/raw/64/10", 1.0),
+            t("permute/uniform/raw/32/10", 1.0),
+        ];
+        let order: Vec<_> = groups(timings.iter())
+            .iter()
+            .map(|g| (g.kernel, g.family))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("reshape", "uniform"),
+                ("permute", "uniform"),
+                ("permute", "tensor"),
+                ("permute", "file-m"),
+                ("zeta", "uniform")
+            ]
+        );
+    }
+
+    #[test]
+    fn overhead_is_relative_to_raw_of_the_same_row() {
+        let timings = [
+            t("transpose/uniform/raw/32/1000", 200.0),
+            t("transpose/uniform/checked/32/1000", 250.0),
+            t("transpose/uniform/safe/32/1000", 190.0),
+            t("transpose/uniform/checked/64/1000", 999.0),
+        ];
+        let g = &groups(timings.iter())[0];
+        let row = &g.rows[&(32, 1000)];
+        let rounded = |v: Option<f64>| v.map(|v| (v * 1e9).round() / 1e9);
+        assert_eq!(rounded(overhead(row, "checked")), Some(25.0));
+        assert_eq!(rounded(overhead(row, "safe")), Some(-5.0));
+        assert_eq!(
+            overhead(&g.rows[&(64, 1000)], "checked"),
+            None,
+            "no raw u64 to compare with"
+        );
+        let series = g.series(&["checked"], |row, t| overhead(row, &t.id.variant));
+        let labels: Vec<_> = series
+            .iter()
+            .map(|s| (s.label.as_str(), s.points.len()))
+            .collect();
+        assert_eq!(labels, [("checked u32", 1), ("checked u64", 0)]);
+    }
+
+    #[test]
+    fn kernels_without_data_are_not_run() {
+        let html = overhead_section(&[t("transpose/uniform/raw/32/1000", 200.0)]).unwrap();
+        assert!(
+            html.contains("transpose: not run"),
+            "raw alone gives no overhead chart"
+        );
+        assert_eq!(
+            html.matches("not run — run <code>scripts/bench quick</code>")
+                .count(),
+            6
+        );
+        assert!(!html.contains("<svg"));
+    }
+}

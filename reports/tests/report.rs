@@ -1,0 +1,59 @@
+//! `rawcheck report` on the committed fixture: writes `index.html` into `--out`, prints its path, and
+//! keeps the one-line error contract when it cannot write.
+#![cfg(not(miri))]
+
+use std::process::{Command, Output};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+fn report(out: &str) -> Output {
+    let criterion = format!("{FIXTURES}/criterion");
+    Command::new(env!("CARGO_BIN_EXE_rawcheck"))
+        .args([
+            "report",
+            "--criterion",
+            &criterion,
+            "--data",
+            FIXTURES,
+            "--out",
+            out,
+        ])
+        .output()
+        .expect("the rawcheck binary runs")
+}
+
+#[test]
+fn report_renders_the_fixture() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let run = report(out.to_str().unwrap());
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let page = out.join("index.html");
+    assert_eq!(
+        String::from_utf8_lossy(&run.stdout).trim(),
+        page.display().to_string()
+    );
+    let html = std::fs::read_to_string(page).unwrap();
+    for id in ["overhead", "floor", "peers", "detectors", "fuzz"] {
+        assert!(
+            html.contains(&format!("<section id=\"{id}\">")),
+            "section {id}"
+        );
+    }
+}
+
+#[test]
+fn an_unwritable_out_dir_is_one_error_line() {
+    let run = report("/dev/null/out");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot create /dev/null/out"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+}
