@@ -151,11 +151,13 @@ impl Op {
     pub fn apply<I: Index>(&self, a: &Csr<I>, v: Variant) -> Result<Csr<I>, KernelError> {
         match self {
             Op::Reshape { rows, cols } => rawcheck_kernels::reshape(a, *rows, *cols, v),
+            Op::Transpose => rawcheck_kernels::transpose(a, v),
+            Op::ColumnStack => rawcheck_kernels::column_stack(a, v),
+            Op::ColumnUnstack { rows } => rawcheck_kernels::column_unstack(a, *rows, v),
             Op::Permute { dims, order } => rawcheck_kernels::permute(a, dims, order, v),
             Op::PermuteIndices { rows, cols } => {
                 rawcheck_kernels::permute_indices(a, rows, cols, v)
             }
-            _ => todo!("PENDING-KERNELS: the other kernels land with the kernels merge"),
         }
     }
 
