@@ -6,11 +6,18 @@ use crate::KernelError;
 /// [`KernelError::OutOfMemory`] when the allocator refuses (or the byte count overflows).
 pub(crate) fn try_with_capacity<T>(len: usize) -> Result<Vec<T>, KernelError> {
     let mut v = Vec::new();
-    v.try_reserve_exact(len)
+    try_grow(&mut v, len)?;
+    Ok(v)
+}
+
+/// Makes room in `v` for `len` elements in all (its capacity becomes at least `len`; a
+/// reallocation may move it), or [`KernelError::OutOfMemory`]: how a scratch buffer is reused
+/// as a longer output.
+pub(crate) fn try_grow<T>(v: &mut Vec<T>, len: usize) -> Result<(), KernelError> {
+    v.try_reserve_exact(len.saturating_sub(v.len()))
         .map_err(|_| KernelError::OutOfMemory {
             bytes: len.saturating_mul(size_of::<T>()),
-        })?;
-    Ok(v)
+        })
 }
 
 /// Returns a vector of `len` copies of `fill`, allocated fallibly.

@@ -5,7 +5,7 @@
 use num_complex::Complex64;
 
 use super::Plan;
-use crate::alloc::try_filled;
+use crate::alloc::{try_filled, try_grow};
 use crate::transpose::checked::sort_by_column;
 use crate::{Csr, Index, KernelError};
 
@@ -13,13 +13,15 @@ use crate::{Csr, Index, KernelError};
 pub fn column_stack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
     let a = plan.input();
     let (rows, len, nnz) = (a.rows(), plan.output_rows(), a.nnz());
-    let mut col_ptr = try_filled(a.cols() + 1, I::ZERO)?;
-    let mut row_ptr = try_filled(len + 1, I::ZERO)?;
+    // The scratch column pointer of the counting sort becomes the output row pointer.
+    let mut row_ptr = try_filled(a.cols() + 1, I::ZERO)?;
     let mut col_idx = try_filled(nnz, I::ZERO)?;
     let mut values = try_filled(nnz, Complex64::default())?;
-    sort_by_column(a, &mut col_ptr, &mut col_idx, &mut values, |i, j| {
+    sort_by_column(a, &mut row_ptr, &mut col_idx, &mut values, |i, j| {
         j * rows + i
     });
+    try_grow(&mut row_ptr, len + 1)?;
+    row_ptr.resize(len + 1, I::ZERO);
     let mut next = 0usize;
     for k in 0..nnz {
         let flat = col_idx[k].to_usize();

@@ -3,9 +3,10 @@
 //! Entry `(i, j)` of a `rows x cols` matrix goes to row `j * rows + i` of a `(rows * cols) x 1`
 //! column, so the result equals `reshape(transpose(A), rows * cols, 1)`. In one step:
 //! 1. the counting sort of [`transpose`](crate::transpose()) orders the entries by column (then
-//!    row), using a scratch column pointer, and stores each entry's output row `j * rows + i`
-//!    where the transpose stores `i`: the values land in their final order, and the output rows
-//!    come out strictly increasing;
+//!    row), using a scratch column pointer (grown afterwards into the output row pointer: one
+//!    allocation fewer), and stores each entry's output row `j * rows + i` where the transpose
+//!    stores `i`: the values land in their final order, and the output rows come out strictly
+//!    increasing;
 //! 2. a walk over those rows fills the `rows * cols + 1` output row pointers (every row pointer up
 //!    to an entry's row gets the entry's position, the tail gets nnz, like reshape's tail fill)
 //!    and overwrites each stored row with the single column index 0.

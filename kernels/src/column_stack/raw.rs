@@ -3,7 +3,7 @@
 use num_complex::Complex64;
 
 use super::Plan;
-use crate::alloc::try_with_capacity;
+use crate::alloc::{try_grow, try_with_capacity};
 use crate::transpose::raw::sort_by_column;
 use crate::{Csr, Index, KernelError};
 
@@ -11,24 +11,32 @@ use crate::{Csr, Index, KernelError};
 pub fn column_stack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
     let a = plan.input();
     let (rows, len, nnz) = (a.rows(), plan.output_rows(), a.nnz());
-    // Neither a.cols() + 1 nor len + 1 overflows (plan).
-    let mut col_ptr = try_with_capacity::<I>(a.cols() + 1)?;
-    let mut row_ptr = try_with_capacity::<I>(len + 1)?;
+    // The counting sort's scratch column pointer (a.cols() + 1 slots) becomes the output row
+    // pointer (len + 1 slots, as many or more once rows > 0): one allocation fewer, grown in
+    // place where the allocator can. Neither a.cols() + 1 nor len + 1 overflows (plan).
+    let mut row_ptr = try_with_capacity::<I>(a.cols() + 1)?;
     let mut col_idx = try_with_capacity::<I>(nnz)?;
     let mut values = try_with_capacity::<Complex64>(nnz)?;
-    let out_ptr = row_ptr.as_mut_ptr();
     let out_col = col_idx.as_mut_ptr();
+    // Seeded bug B6: the row pointer's address taken before the growth below, so the walk writes
+    // into the freed scratch whenever the reallocation moves it.
+    #[cfg(feature = "bug-stale-pointer")]
+    let out_ptr = row_ptr.as_mut_ptr();
     // SAFETY: the buffers are fresh, with capacities a.cols() + 1, nnz and nnz as sort_by_column
     // needs; the key j * rows + i < rows * cols = len fits I (plan).
     unsafe {
         sort_by_column(
             a,
-            col_ptr.as_mut_ptr(),
+            row_ptr.as_mut_ptr(),
             out_col,
             values.as_mut_ptr(),
             |i, j| j * rows + i,
         )
     };
+    try_grow(&mut row_ptr, len + 1)?;
+    // Taken after the growth, which may have moved the buffer.
+    #[cfg(not(feature = "bug-stale-pointer"))]
+    let out_ptr = row_ptr.as_mut_ptr();
     // `col_idx[k]` now holds entry k's output row, strictly increasing in k.
     let mut next = 0usize; // the first row pointer not yet written
     for k in 0..nnz {
@@ -48,7 +56,7 @@ pub fn column_stack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError>
         unsafe { out_ptr.add(next).write(I::from_usize(nnz)) };
         next += 1;
     }
-    // SAFETY: the walk and the tail wrote slots 0..=len of `row_ptr` in order; sort_by_column wrote
+    // SAFETY: capacity >= len + 1; the walk and the tail wrote slots 0..=len of `row_ptr` in order; sort_by_column wrote
     // every slot of `values`, the walk every slot of `col_idx` again.
     unsafe {
         row_ptr.set_len(len + 1);

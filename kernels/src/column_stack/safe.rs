@@ -5,7 +5,7 @@
 use num_complex::Complex64;
 
 use super::Plan;
-use crate::alloc::{try_filled, try_with_capacity};
+use crate::alloc::{try_filled, try_grow};
 use crate::transpose::safe::sort_by_column;
 use crate::{Csr, Index, KernelError};
 
@@ -13,13 +13,15 @@ use crate::{Csr, Index, KernelError};
 pub fn column_stack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
     let a = plan.input();
     let (rows, len, nnz) = (a.rows(), plan.output_rows(), a.nnz());
-    let mut col_ptr = try_filled(a.cols() + 1, I::ZERO)?;
-    let mut row_ptr = try_with_capacity::<I>(len + 1)?;
+    // The scratch column pointer of the counting sort becomes the output row pointer.
+    let mut row_ptr = try_filled(a.cols() + 1, I::ZERO)?;
     let mut col_idx = try_filled(nnz, I::ZERO)?;
     let mut values = try_filled(nnz, Complex64::default())?;
-    sort_by_column(a, &mut col_ptr, &mut col_idx, &mut values, |i, j| {
+    sort_by_column(a, &mut row_ptr, &mut col_idx, &mut values, |i, j| {
         j * rows + i
     });
+    row_ptr.clear();
+    try_grow(&mut row_ptr, len + 1)?;
     for (k, c) in col_idx.iter_mut().enumerate() {
         // Output rows strictly increase, so this grows `row_ptr` within its capacity.
         row_ptr.resize(c.to_usize() + 1, I::from_usize(k));

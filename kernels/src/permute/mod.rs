@@ -103,7 +103,14 @@ impl<'a, I: Index> Plan<'a, I> {
         } else {
             return Err(KernelError::NotPermutable { rows, cols });
         };
-        if size != dimension {
+        #[cfg(not(feature = "bug-unchecked-dims"))]
+        let mismatch = size != dimension;
+        // Seeded bug B8: prod(dims) compared on the operator path only, as QuTiP 5.3.1's
+        // dimensions_csr does; a ket or bra with wrong dims then scatters through a permutation
+        // of the wrong length, and every variant trusts the plan.
+        #[cfg(feature = "bug-unchecked-dims")]
+        let mismatch = axes == Axes::Both && size != dimension;
+        if mismatch {
             return Err(KernelError::DimsMismatch {
                 product: size,
                 dimension,

@@ -27,9 +27,13 @@ pub(crate) fn scatter<I: Index>(
     col_perm: &[usize],
 ) -> Result<Csr<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
+    // Seeded bug B2 (see the raw variant): the density test before the nnz == 0 guard.
+    #[cfg(feature = "bug-permute-zero-nnz")]
+    let cells_per_entry = rows.saturating_mul(cols) / nnz;
     if nnz == 0 {
         return empty(rows, cols);
     }
+    #[cfg(not(feature = "bug-permute-zero-nnz"))]
     let cells_per_entry = rows.saturating_mul(cols) / nnz;
     let mut inv_row = try_filled(rows, 0usize)?;
     for i in 0..rows {
@@ -69,8 +73,13 @@ fn one_pass<I: Index>(
         let start = in_ptr[i].to_usize();
         let len = in_ptr[i + 1].to_usize() - start;
         for n in 0..len {
-            col_idx[end + n] = I::from_usize(col_perm[in_col[start + n].to_usize()]);
-            values[end + n] = in_val[start + n];
+            #[cfg(not(feature = "bug-permute-len-for-index"))]
+            let at = n;
+            // Seeded bug B3 (see the raw variant): the row's length where the index belongs.
+            #[cfg(feature = "bug-permute-len-for-index")]
+            let at = len;
+            col_idx[end + at] = I::from_usize(col_perm[in_col[start + n].to_usize()]);
+            values[end + at] = in_val[start + n];
         }
         for n in 1..len {
             let (c, v) = (col_idx[end + n], values[end + n]);

@@ -1,5 +1,7 @@
 //! Raw-pointer permute_indices: writes into uninitialised buffers, no checks inside the loops.
 
+use std::slice;
+
 use num_complex::Complex64;
 
 use super::{Plan, SHORT_ROW, empty};
@@ -26,9 +28,14 @@ pub(crate) unsafe fn scatter<I: Index>(
     col_perm: &[usize],
 ) -> Result<Csr<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
+    // Seeded bug B2: the density test before the guard that keeps its division defined, as in
+    // QuTiP before 2dd468058.
+    #[cfg(feature = "bug-permute-zero-nnz")]
+    let cells_per_entry = rows.saturating_mul(cols) / nnz;
     if nnz == 0 {
         return empty(rows, cols);
     }
+    #[cfg(not(feature = "bug-permute-zero-nnz"))]
     let cells_per_entry = rows.saturating_mul(cols) / nnz;
     let mut inv_row = try_with_capacity::<usize>(rows)?;
     let (inv, perm) = (inv_row.as_mut_ptr(), row_perm.as_ptr());
@@ -103,8 +110,14 @@ unsafe fn one_pass<I: Index>(
             let (seg_col, seg_val) = (out_col.add(end), out_val.add(end));
             for n in 0..len {
                 let j = (*in_col.add(start + n)).to_usize();
-                seg_col.add(n).write(I::from_usize(*cperm.add(j)));
-                seg_val.add(n).write(*in_val.add(start + n));
+                #[cfg(not(feature = "bug-permute-len-for-index"))]
+                let at = n;
+                // Seeded bug B3: the row's length where the entry's index belongs (QuTiP
+                // 5ad2bb5d7): every entry lands one past the segment, which stays unwritten.
+                #[cfg(feature = "bug-permute-len-for-index")]
+                let at = len;
+                seg_col.add(at).write(I::from_usize(*cperm.add(j)));
+                seg_val.add(at).write(*in_val.add(start + n));
             }
             for n in 1..len {
                 let (c, v) = (*seg_col.add(n), *seg_val.add(n));
@@ -133,6 +146,32 @@ unsafe fn one_pass<I: Index>(
     Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
 }
 
+/// Turns the entry counts of the input columns into the bucket starts of the new columns
+/// (`starts[c]`: entries in new columns before `c`, `starts[cols] == nnz`), then each count into
+/// the start of its column's bucket.
+///
+/// # Safety
+/// `counts` holds `col_perm.len()` elements and `starts` one more; `col_perm` is a permutation
+/// of `0..col_perm.len()`.
+unsafe fn bucket_starts(counts: &mut [usize], starts: &mut [usize], col_perm: &[usize]) {
+    let cols = col_perm.len();
+    let (count, start, perm) = (counts.as_mut_ptr(), starts.as_mut_ptr(), col_perm.as_ptr());
+    // SAFETY: j < cols, the length of counts and col_perm; col_perm[j] + 1 <= cols < starts.len(),
+    // and as col_perm is a permutation the first loop writes every slot 1..=cols of starts once.
+    unsafe {
+        start.write(0);
+        for j in 0..cols {
+            start.add(*perm.add(j) + 1).write(*count.add(j));
+        }
+        for c in 0..cols {
+            *start.add(c + 1) += *start.add(c);
+        }
+        for j in 0..cols {
+            count.add(j).write(*start.add(*perm.add(j)));
+        }
+    }
+}
+
 /// General path: (a) buckets `(new row, value)` pairs by new column, visiting output rows in
 /// order (a CSC with sorted rows), then (b) transposes that CSC back into CSR.
 ///
@@ -149,33 +188,44 @@ unsafe fn counting_sort<I: Index>(
         a.col_idx().as_ptr(),
         a.values().as_ptr(),
     );
-    let cperm = col_perm.as_ptr();
-    // (a) Entries per input column, then the start of each new column's bucket, then the next
-    // free slot of input column j's bucket (that of new column col_perm[j]).
-    let mut next_buf = try_with_capacity::<usize>(cols)?;
-    let next = next_buf.as_mut_ptr();
-    // SAFETY: the counters must start at zero; capacity is cols.
-    unsafe { next.write_bytes(0, cols) };
+    // (a) Entries per input column (`counts`), then the start of each new column's bucket
+    // (`starts`), then in `counts` the next free slot of input column j's bucket (that of new
+    // column col_perm[j]). Both arrays live in one allocation, split into two disjoint slices
+    // for `bucket_starts`. 2 * cols + 1 does not overflow: col_perm holds cols elements.
+    let len = 2 * cols + 1;
+    let mut scratch = try_with_capacity::<usize>(len)?;
+    let base = scratch.as_mut_ptr();
+    // Seeded bug B5 drops this zero-fill: counting then starts from whatever the allocator left
+    // there (QuTiP's kernels rely on a memset after csr.empty).
+    // SAFETY: capacity len; all-zero bits are the integer 0. The counters must start at zero,
+    // and both halves are initialised before they become slices.
+    #[cfg(not(feature = "bug-missing-zero-fill"))]
+    unsafe {
+        base.write_bytes(0, len)
+    }
+    #[cfg(not(feature = "bug-aliasing-slices"))]
+    let counts_len = cols;
+    // Seeded bug B7: the counters get the bucket array's length, cols + 1, so their last element
+    // is starts[0]: two live `&mut` to one place, harmless to the result, undefined behaviour.
+    #[cfg(feature = "bug-aliasing-slices")]
+    let counts_len = cols + 1;
+    // SAFETY: the halves 0..cols and cols..len lie within the allocation, are initialised and
+    // do not overlap; `scratch` outlives both and is not used while they live.
+    let (counts, starts) = unsafe {
+        (
+            slice::from_raw_parts_mut(base, counts_len),
+            slice::from_raw_parts_mut(base.add(cols), cols + 1),
+        )
+    };
+    let count = counts.as_mut_ptr();
     for k in 0..nnz {
         // SAFETY: k < nnz (Csr invariant 2); the column is < cols (invariant 3).
-        unsafe { *next.add((*in_col.add(k)).to_usize()) += 1 };
+        unsafe { *count.add((*in_col.add(k)).to_usize()) += 1 };
     }
-    let mut col_start_buf = try_with_capacity::<usize>(cols + 1)?;
-    let col_start = col_start_buf.as_mut_ptr();
-    // SAFETY: capacity cols + 1; col_perm[j] + 1 <= cols, and as col_perm is a permutation the
-    // loop writes every slot 1..=cols once, so the prefix sum reads initialised counts only.
-    unsafe {
-        col_start.write(0);
-        for j in 0..cols {
-            col_start.add(*cperm.add(j) + 1).write(*next.add(j));
-        }
-        for c in 0..cols {
-            *col_start.add(c + 1) += *col_start.add(c);
-        }
-        for j in 0..cols {
-            next.add(j).write(*col_start.add(*cperm.add(j)));
-        }
-    }
+    // SAFETY: counts and starts hold cols and cols + 1 elements; col_perm is a permutation of
+    // 0..cols (caller's contract).
+    unsafe { bucket_starts(counts, starts, col_perm) };
+    let (next, col_start) = (counts.as_mut_ptr(), starts.as_ptr());
     let mut row_ptr = try_with_capacity::<I>(rows + 1)?;
     let mut csc_buf = try_with_capacity::<(I, Complex64)>(nnz)?;
     let (out_ptr, csc) = (row_ptr.as_mut_ptr(), csc_buf.as_mut_ptr());

@@ -18,7 +18,11 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
     for r in 0..in_rows {
         let base = r * in_cols;
         for k in in_ptr[r].to_usize()..in_ptr[r + 1].to_usize() {
+            #[cfg(not(feature = "bug-flat-index-overflow"))]
             let flat = base + in_col[k].to_usize();
+            // Seeded bug B4 (see the raw variant): the flat index kept in the index type.
+            #[cfg(feature = "bug-flat-index-overflow")]
+            let flat = I::from_usize(base + in_col[k].to_usize()).to_usize();
             while flat >= row_end {
                 out_row += 1;
                 row_ptr[out_row] = I::from_usize(k);
@@ -27,7 +31,12 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
             col_idx[k] = I::from_usize(flat - (row_end - cols));
         }
     }
-    while out_row < rows {
+    #[cfg(not(feature = "bug-reshape-prefix-sum"))]
+    let last = rows;
+    // Seeded bug B1 (see the raw variant): the fill runs to rows + 1.
+    #[cfg(feature = "bug-reshape-prefix-sum")]
+    let last = rows + 1;
+    while out_row < last {
         out_row += 1;
         row_ptr[out_row] = I::from_usize(nnz);
     }

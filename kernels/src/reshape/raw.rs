@@ -27,7 +27,13 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
             unsafe { ((*in_ptr.add(r)).to_usize(), (*in_ptr.add(r + 1)).to_usize()) };
         for k in start..end {
             // SAFETY: start <= k < end <= nnz = col_idx.len() (Csr invariant 2).
-            let flat = base + unsafe { *in_col.add(k) }.to_usize();
+            let col = unsafe { *in_col.add(k) }.to_usize();
+            #[cfg(not(feature = "bug-flat-index-overflow"))]
+            let flat = base + col;
+            // Seeded bug B4: the flat index kept in the index type, as QuTiP's `idxint` did; it
+            // wraps once r * cols + c passes I::MAX, though rows and cols each fit.
+            #[cfg(feature = "bug-flat-index-overflow")]
+            let flat = I::from_usize(base + col).to_usize();
             // flat < in_rows * in_cols = rows * cols (plan), so out_row stays below rows.
             while flat >= row_end {
                 out_row += 1;
@@ -39,7 +45,13 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
             unsafe { out_col.add(k).write(I::from_usize(flat - (row_end - cols))) };
         }
     }
-    while out_row < rows {
+    #[cfg(not(feature = "bug-reshape-prefix-sum"))]
+    let last = rows;
+    // Seeded bug B1: the fill runs to rows + 1, one past the row pointer, as QuTiP's prefix sum
+    // did before b6dcc2893.
+    #[cfg(feature = "bug-reshape-prefix-sum")]
+    let last = rows + 1;
+    while out_row < last {
         out_row += 1;
         // SAFETY: out_row <= rows < rows + 1 = capacity; nnz fits I (Csr invariant 1).
         unsafe { out_ptr.add(out_row).write(I::from_usize(nnz)) };
