@@ -145,6 +145,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "reads the manifest; Miri isolates files")]
     fn every_bug_is_a_feature_off_by_default_with_code_behind_it() {
         let root = env!("CARGO_MANIFEST_DIR");
         let manifest = std::fs::read_to_string(format!("{root}/Cargo.toml")).unwrap();
