@@ -17,6 +17,7 @@ pub mod bytes;
 pub mod csr_new;
 pub mod kernel;
 pub mod mtx_parse;
+pub mod variants;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
