@@ -12,7 +12,10 @@ use std::hint::black_box;
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput};
-use rawcheck_benches::kernels::{Case, Idx, Kernel, Permute, PermuteIndices, Plan, Reshape};
+use rawcheck_benches::kernels::{
+    Case, ColumnStack, ColumnUnstack, Idx, Kernel, Permute, PermuteIndices, Plan, Reshape,
+    Transpose,
+};
 use rawcheck_benches::{Profile, Source};
 use rawcheck_kernels::{Csr, Variant};
 
@@ -28,6 +31,9 @@ fn main() {
         .configure_from_args();
     let sources = Source::all().unwrap_or_else(|e| panic!("{e}"));
     register::<Reshape>(&mut c, &sources, profile);
+    register::<Transpose>(&mut c, &sources, profile);
+    register::<ColumnStack>(&mut c, &sources, profile);
+    register::<ColumnUnstack>(&mut c, &sources, profile);
     register::<Permute>(&mut c, &sources, profile);
     register::<PermuteIndices>(&mut c, &sources, profile);
     c.final_summary();

@@ -6,6 +6,9 @@
 //! of exactly the bytes the kernel must read and write) and `sprs` where sprs has the kernel.
 //! Every `.mtx` file in `$RAWCHECK_MTX_DIR` is benchmarked as family `file-<name>`. Everything
 //! that decides what is measured lives here so it can be tested.
+//!
+//! `scripts/bench [quick|full] [FILTER]` runs the target and prints ns per nonzero with the ratios
+//! to `raw` and `memcpy` (`scripts/bench_table.py` reads criterion's JSON).
 
 pub mod kernels;
 pub mod peers;

@@ -5,10 +5,11 @@ use std::time::Duration;
 /// How thorough a benchmark run is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Profile {
-    /// nnz 1e3..1e5, short measurements: everything in a few minutes.
+    /// nnz 1e3..1e5, 0.2 s per benchmark: everything in about 3 minutes.
     Quick,
-    /// nnz 1e3..1e7, about a second per benchmark (at 1e7 criterion switches to flat sampling,
-    /// ten calls): everything in well under 45 minutes.
+    /// nnz 1e3..1e7, about a second per benchmark; at 1e7, where one call takes 0.1 to 1 s,
+    /// criterion switches to flat sampling (warm-up and ten calls), which dominates the run:
+    /// about 35 minutes on an idle 2-core machine.
     Full,
 }
 
@@ -58,8 +59,8 @@ impl Profile {
             },
             Profile::Full => Timing {
                 sample_size: 10,
-                warm_up: Duration::from_millis(300),
-                measurement: Duration::from_secs(1),
+                warm_up: Duration::from_millis(200),
+                measurement: Duration::from_millis(800),
                 nresamples: 20_000,
             },
         }

@@ -3,7 +3,8 @@
 //! same matrix as rawcheck where it stands in as a peer.
 
 use rawcheck_benches::kernels::{
-    Case, Idx, Kernel, Permute, PermuteIndices, Plan, Reshape, Shape, smallest_factor,
+    Case, ColumnStack, ColumnUnstack, Idx, Kernel, Permute, PermuteIndices, Plan, Reshape, Shape,
+    Transpose, smallest_factor,
 };
 use rawcheck_benches::{Profile, Source};
 use rawcheck_kernels::{Csr, Variant};
@@ -61,6 +62,21 @@ fn check<K: Kernel>() {
 #[test]
 fn reshape_plans_hold() {
     check::<Reshape>();
+}
+
+#[test]
+fn transpose_plans_hold() {
+    check::<Transpose>();
+}
+
+#[test]
+fn column_stack_plans_hold() {
+    check::<ColumnStack>();
+}
+
+#[test]
+fn column_unstack_plans_hold() {
+    check::<ColumnUnstack>();
 }
 
 #[test]

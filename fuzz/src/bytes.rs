@@ -171,9 +171,12 @@ impl<'u, 'a> Gen<'u, 'a> {
     pub fn entries(&mut self, rows: usize, cols: usize) -> Vec<(usize, usize, Complex64)> {
         let stray = self.byte() >= 248;
         let cells = rows.checked_mul(cols);
+        // Both dimensions bounded, not just their product: `usize::MAX x 0` has no cells but
+        // iterating its rows would never end.
+        let small = rows <= FULL_MAX && cols <= FULL_MAX && cells.is_some_and(|n| n <= FULL_MAX);
         let mut entries = match self.byte() {
             0..=23 => Vec::new(),
-            24..=47 if cells.is_some_and(|n| n <= FULL_MAX) => (0..rows)
+            24..=47 if small => (0..rows)
                 .flat_map(|r| (0..cols).map(move |c| (r, c)))
                 .map(|(r, c)| (r, c, self.value()))
                 .collect(),

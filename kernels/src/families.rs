@@ -24,6 +24,7 @@
 //! Randomness comes from SplitMix64 and values from integer bits scaled by powers of two, and
 //! floating point is used only in correctly rounded operations (`+`, `/`), so a seed gives the
 //! same matrix on every platform.
+#![forbid(unsafe_code)]
 
 use std::fmt;
 use std::str::FromStr;

@@ -1,4 +1,6 @@
 //! families: seeded generation is deterministic, valid, sized as asked and shaped for permute.
+// Generation is safe code (`#![forbid(unsafe_code)]`) and slow under Miri: its time goes to the kernels.
+#![cfg(not(miri))]
 
 use rawcheck_kernels::families::{
     DEFAULT_SEED, Family, Spec, VECTORISABLE_ELEMENTS_PER_NNZ, generate, index_permutations,

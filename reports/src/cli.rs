@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rawcheck_kernels::Variant;
+use rawcheck_kernels::families::{DEFAULT_SEED, Family};
 
 /// Run rawcheck's CSR kernels (raw, checked or safe variant) on Matrix Market files.
 #[derive(Debug, Parser)]
@@ -64,6 +65,24 @@ pub enum Command {
         cols: ListArg,
         #[command(flatten)]
         io: KernelIo,
+    },
+    /// Write a benchmark matrix and the parameters the benchmarks use with it (for scripts/peers).
+    ///
+    /// Besides OUT (NAME.mtx) it writes NAME.params.json, NAME.rows.txt and NAME.cols.txt
+    /// (permute_indices' permutations) and NAME.vec.mtx, the denser input of column_stack and
+    /// column_unstack.
+    Gen {
+        /// Matrix family: uniform, banded, powerlaw or tensor.
+        family: Family,
+        /// Nominal number of stored entries (as in the benchmark ids), 1 to 10^9.
+        #[arg(long, value_parser = parse_nnz)]
+        nnz: usize,
+        /// Seed of the matrix (the permutations are the benches' own, from the default seed).
+        #[arg(long, default_value_t = DEFAULT_SEED)]
+        seed: u64,
+        /// Output Matrix Market file `NAME.mtx` (written atomically).
+        #[arg(short, long)]
+        output: PathBuf,
     },
     /// Shape, nnz, field and symmetry of a Matrix Market file, and whether it is a valid CSR.
     Info {
@@ -147,6 +166,17 @@ pub fn parse_int(token: &str) -> Result<usize, String> {
         .map_err(|_| format!("'{token}' is not a non-negative integer"))
 }
 
+/// Largest `--nnz` of `rawcheck gen` (the largest bench size is 10^7).
+const MAX_GEN_NNZ: usize = 1_000_000_000;
+
+/// Parses `gen --nnz`: an integer in `1..=MAX_GEN_NNZ`.
+fn parse_nnz(s: &str) -> Result<usize, String> {
+    match parse_int(s)? {
+        n @ 1..=MAX_GEN_NNZ => Ok(n),
+        n => Err(format!("nnz {n} is outside 1..={MAX_GEN_NNZ}")),
+    }
+}
+
 /// Parses `a,b,c` (an empty list is refused).
 fn parse_list(s: &str) -> Result<IntList, String> {
     if s.trim().is_empty() {
@@ -182,6 +212,9 @@ mod tests {
             matches!("@p.txt".parse::<ListArg>().unwrap(), ListArg::File(p) if p == Path::new("p.txt"))
         );
         assert!("@".parse::<ListArg>().is_err());
+        assert_eq!(parse_nnz("1000").unwrap(), 1000);
+        assert!(parse_nnz("0").unwrap_err().contains("outside"));
+        assert!(parse_nnz("1e5").is_err());
     }
 
     #[test]

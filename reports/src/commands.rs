@@ -7,6 +7,7 @@ use rawcheck_kernels::{Csr, Index, KernelError, Variant, mtx};
 use rawcheck_reports::report::{Inputs, generate};
 
 use crate::cli::{Cli, Command, IndexWidth, IntList, KernelIo, ListArg, parse_int};
+use crate::export::gen_command;
 
 /// The boxed error every subcommand returns; `main` prints it as one `error:` line.
 pub type CliResult<T> = Result<T, Box<dyn Error>>;
@@ -56,6 +57,12 @@ pub fn run(cli: Cli) -> CliResult<()> {
         Command::PermuteIndices { rows, cols, io } => {
             (Op::PermuteIndices(load_list(&rows)?, load_list(&cols)?), io)
         }
+        Command::Gen {
+            family,
+            nnz,
+            seed,
+            output,
+        } => return gen_command(family, nnz, seed, &output),
         Command::Info { input } => return info(&input),
         Command::Report {
             out,

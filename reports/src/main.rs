@@ -5,6 +5,7 @@
 
 mod cli;
 mod commands;
+mod export;
 
 use std::process::ExitCode;
 

@@ -4,11 +4,15 @@
 //! Each kernel is a unit struct implementing [`Kernel`]; the bench target registers one
 //! criterion group per kernel and source with the same generic function.
 
+mod column_stack;
 mod permute;
 mod reshape;
+mod transpose;
 
+pub use column_stack::{ColumnStack, ColumnUnstack};
 pub use permute::{Permute, PermuteIndices};
 pub use reshape::Reshape;
+pub use transpose::Transpose;
 
 use num_complex::Complex64;
 use rawcheck_kernels::{Csr, Index, KernelError, Variant};

@@ -2,7 +2,7 @@
 #![forbid(unsafe_code)]
 
 use super::Plan;
-use crate::alloc::try_with_capacity;
+use crate::alloc::{try_filled, try_with_capacity};
 use crate::{Csr, Index, KernelError};
 
 /// Reshapes the plan's input; see [`super`] for the algorithm.
@@ -10,19 +10,23 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
     let a = plan.input();
     let (rows, cols) = plan.shape();
     let nnz = a.nnz();
-    let mut row_ptr = try_with_capacity::<I>(rows + 1)?;
+    let mut row_ptr = try_filled(rows + 1, I::ZERO)?;
     let mut col_idx = try_with_capacity::<I>(nnz)?;
     let values = a.values().to_vec();
-    row_ptr.push(I::ZERO);
+    let mut out_row = 0usize;
     let mut row_end = cols;
     let mut k = 0usize;
     let mut base = 0usize;
     for w in a.row_ptr().windows(2) {
         let row = &a.col_idx()[w[0].to_usize()..w[1].to_usize()];
+        // `row_ptr` is pre-filled and written by index (checked, but only when a row ends), so
+        // the closure never pushes: a push (with its grow path) in the closure, or a push per
+        // entry, kept `extend` off its fast path (1.5-3x raw).
         col_idx.extend(row.iter().map(|&c| {
             let flat = base + c.to_usize();
             while flat >= row_end {
-                row_ptr.push(I::from_usize(k));
+                out_row += 1;
+                row_ptr[out_row] = I::from_usize(k);
                 row_end += cols;
             }
             k += 1;
@@ -30,6 +34,6 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
         }));
         base += a.cols();
     }
-    row_ptr.resize(rows + 1, I::from_usize(nnz));
+    row_ptr[out_row + 1..].fill(I::from_usize(nnz));
     Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
 }

@@ -183,7 +183,8 @@ pub fn load_json<T: DeserializeOwned>(path: &Path) -> Source<T> {
     }
 }
 
-/// Parses the text of a data file (array, object with `results`, or one object per line).
+/// Parses the text of a data file (array, object with `results`, or one object per line); an
+/// object `{"unavailable": "why"}` is an error carrying the reason the data could not be taken.
 pub fn parse_records<T: DeserializeOwned>(text: &str) -> Result<Dataset<T>, String> {
     let records = |records| Dataset {
         records,
@@ -193,6 +194,10 @@ pub fn parse_records<T: DeserializeOwned>(text: &str) -> Result<Dataset<T>, Stri
         Ok(Value::Array(_)) => serde_json::from_str(text)
             .map(records)
             .map_err(|e| e.to_string()),
+        // A step that could not measure says why (e.g. scripts/harness when pip fails).
+        Ok(Value::Object(o)) if o.contains_key("unavailable") => {
+            Err(format!("not measured: {}", describe(&o["unavailable"])))
+        }
         Ok(Value::Object(o)) if o.contains_key("results") => {
             let w: Wrapped<T> = serde_json::from_str(text).map_err(|e| e.to_string())?;
             Ok(Dataset {
@@ -259,6 +264,13 @@ mod tests {
         let single: Dataset<FuzzStat> = parse_records(line).unwrap();
         assert_eq!(single.records.len(), 1);
         assert!(parse_records::<FuzzStat>("").unwrap().records.is_empty());
+    }
+
+    #[test]
+    fn an_unavailable_data_set_carries_its_reason() {
+        let err = parse_records::<PeerResult>(r#"{"unavailable": "pip could not install qutip"}"#)
+            .unwrap_err();
+        assert_eq!(err, "not measured: pip could not install qutip");
     }
 
     #[test]
