@@ -5,6 +5,7 @@ mod common;
 use common::*;
 use num_complex::Complex64;
 use proptest::prelude::*;
+use rawcheck_kernels::families::{DEFAULT_SEED, Family, generate, index_permutations};
 use rawcheck_kernels::oracle::Dense;
 use rawcheck_kernels::{Csr, KernelError, Variant, permute_indices};
 
@@ -98,6 +99,26 @@ fn rows_of_exactly_the_one_pass_limit_and_one_more() {
         let rows: Vec<usize> = (0..80).map(|i| (i + 7) % 80).collect();
         let cols: Vec<usize> = (0..80).rev().collect();
         check_all_variants(&a, &rows, &cols);
+    }
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "matrices of 20 000 entries")]
+fn matrices_beyond_the_caches_take_both_paths_correctly() {
+    // Above 2^14 entries the one-pass path also takes matrices of up to 16 entries per row
+    // (tensor: 8 per row); uniform rows are longer than 32 and keep the counting sort. The
+    // reference moves every triplet and sorts them again, independently of both paths.
+    for family in [Family::Tensor, Family::Uniform, Family::Banded] {
+        let a = generate(family, 20_000, DEFAULT_SEED);
+        let (rows, cols) = index_permutations(a.rows(), a.cols(), DEFAULT_SEED);
+        let moved: Vec<_> = a.iter().map(|(i, j, v)| (rows[i], cols[j], v)).collect();
+        let want = Csr::<u64>::from_triplets(a.rows(), a.cols(), &moved).unwrap();
+        for v in Variant::ALL {
+            let what = format!("{family} {}", v.name());
+            assert_bitwise_eq(&permute_indices(&a, &rows, &cols, v).unwrap(), &want, &what);
+            let got32 = permute_indices(&narrow(&a), &rows, &cols, v).unwrap();
+            assert_bitwise_eq(&got32, &narrow(&want), &what);
+        }
     }
 }
 
