@@ -20,6 +20,7 @@ use rawcheck_benches::{Profile, Source};
 use rawcheck_kernels::{Csr, Variant};
 
 fn main() {
+    steady_allocator();
     let profile = Profile::from_env().unwrap_or_else(|e| panic!("{e}"));
     let timing = profile.timing();
     let mut c = Criterion::default()
@@ -60,6 +61,27 @@ fn register<K: Kernel>(c: &mut Criterion, sources: &[Source], profile: Profile) 
         group.finish();
     }
 }
+
+/// Holds glibc's allocator in the steady state of a long-running program. Every kernel allocates
+/// its output per call, as QuTiP does. By default glibc maps each buffer over 128 KiB afresh and
+/// unmaps it on free (its threshold adapts to the first sizes freed) and trims the heap top, so
+/// a call could pay the page faults of its whole output or not, depending on the benchmarks that
+/// ran before it: permute at nnz 1e5 measured 5x slower run alone than after the other kernels.
+/// With a fixed 32 MiB threshold and no trimming, buffers up to 32 MiB are reused from the heap
+/// whatever ran before. `scripts/peers` gives QuTiP and SciPy the same settings.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn steady_allocator() {
+    // SAFETY: mallopt only changes allocator parameters, and nothing runs concurrently yet.
+    let set = unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20) == 1
+            && libc::mallopt(libc::M_TRIM_THRESHOLD, i32::MAX) == 1
+    };
+    assert!(set, "mallopt refused the allocator settings");
+}
+
+/// Other platforms keep their allocator's defaults.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn steady_allocator() {}
 
 /// The variants of one kernel, size and index width: raw, checked, safe, memcpy, sprs.
 fn bench_width<'s, K: Kernel, I: Idx>(

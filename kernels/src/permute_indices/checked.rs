@@ -6,7 +6,7 @@
 
 use num_complex::Complex64;
 
-use super::{Plan, SHORT_ROW, empty, sparse_enough};
+use super::{Plan, SHORT_ROW, empty};
 use crate::alloc::try_filled;
 use crate::{Csr, Index, KernelError};
 
@@ -39,7 +39,7 @@ pub(crate) fn scatter<I: Index>(
     for i in 0..rows {
         inv_row[row_perm[i]] = i;
     }
-    if sparse_enough(cols, nnz, cells_per_entry) && longest_row(a.row_ptr()) <= SHORT_ROW {
+    if cells_per_entry >= cols / 4 && longest_row(a.row_ptr()) <= SHORT_ROW {
         one_pass(a, &inv_row, col_perm)
     } else {
         counting_sort(a, inv_row, col_perm)

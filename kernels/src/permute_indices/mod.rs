@@ -5,9 +5,9 @@
 //! [`permute`](crate::permute())), which takes the two scatter permutations and picks one of two
 //! paths, both O(nnz + rows + cols) and free of comparison sorts over the whole matrix:
 //!
-//! * **sparse path** (one pass): when the matrix is sparse enough ([`sparse_enough`]: at most
-//!   about four entries per row on average, or sixteen once it outgrows the caches) and no row
-//!   holds more than `SHORT_ROW` (32) entries, each output row `i'` is gathered from input row `inv_row[i']`
+//! * **sparse path** (one pass): when the matrix is very sparse (`rows * cols / nnz >= cols / 4`,
+//!   i.e. at most about four entries per row on average) and no row holds more than
+//!   `SHORT_ROW` (32) entries, each output row `i'` is gathered from input row `inv_row[i']`
 //!   (`inv_row` inverts `rows`), its columns are mapped through `cols`, and the short segment is
 //!   insertion-sorted (fewer than `SHORT_ROW` moves per entry, so O(nnz)).
 //! * **double counting sort** otherwise: (a) `(new row, value)` pairs are bucketed by their new
@@ -31,19 +31,6 @@ use crate::{Csr, Index, KernelError, Variant};
 
 /// Longest row the sparse path insertion-sorts; longer rows send the matrix to the counting sort.
 pub(crate) const SHORT_ROW: usize = 32;
-
-/// Entries from which a matrix no longer fits the caches: the double counting sort's scatters
-/// then miss the cache on almost every entry, while the one-pass path reads whole rows.
-const CACHE_NNZ: usize = 1 << 14;
-
-/// Whether a matrix with `cols` columns, `nnz > 0` entries and `cells_per_entry` =
-/// `rows * cols / nnz` is sparse enough for the one-pass path (whose insertion sorts cost about
-/// a quarter of the row length per entry): at most about 4 entries per row on average, or 16 in
-/// a matrix of `CACHE_NNZ` entries or more. (Measured: tensor-family permute at nnz 1e5, 8 entries
-/// per row, is several times faster in one pass; small matrices keep the counting sort.)
-pub(crate) fn sparse_enough(cols: usize, nnz: usize, cells_per_entry: usize) -> bool {
-    cells_per_entry >= cols / 4 || (nnz >= CACHE_NNZ && cells_per_entry >= cols / 16)
-}
 
 /// A scatter permutation whose parameters have been checked against its input.
 ///

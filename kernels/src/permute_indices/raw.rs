@@ -4,7 +4,7 @@ use std::slice;
 
 use num_complex::Complex64;
 
-use super::{Plan, SHORT_ROW, empty, sparse_enough};
+use super::{Plan, SHORT_ROW, empty};
 use crate::alloc::try_with_capacity;
 use crate::{Csr, Index, KernelError};
 
@@ -45,7 +45,7 @@ pub(crate) unsafe fn scatter<I: Index>(
     }
     // SAFETY: row_perm is a permutation of 0..rows, so the loop wrote every slot 0..rows once.
     unsafe { inv_row.set_len(rows) };
-    if sparse_enough(cols, nnz, cells_per_entry) && longest_row(a.row_ptr()) <= SHORT_ROW {
+    if cells_per_entry >= cols / 4 && longest_row(a.row_ptr()) <= SHORT_ROW {
         // SAFETY: inv_row is a permutation of 0..rows (inverse of one); col_perm: caller's contract.
         unsafe { one_pass(a, &inv_row, col_perm) }
     } else {

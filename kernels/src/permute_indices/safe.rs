@@ -4,7 +4,7 @@
 
 use num_complex::Complex64;
 
-use super::{Plan, SHORT_ROW, empty, sparse_enough};
+use super::{Plan, SHORT_ROW, empty};
 use crate::alloc::{try_filled, try_with_capacity};
 use crate::{Csr, Index, KernelError};
 
@@ -33,7 +33,7 @@ pub(crate) fn scatter<I: Index>(
     for (i, &r) in row_perm.iter().enumerate() {
         inv_row[r] = i;
     }
-    if sparse_enough(cols, nnz, cells_per_entry) && longest_row(a.row_ptr()) <= SHORT_ROW {
+    if cells_per_entry >= cols / 4 && longest_row(a.row_ptr()) <= SHORT_ROW {
         one_pass(a, &inv_row, col_perm)
     } else {
         counting_sort(a, inv_row, col_perm)
