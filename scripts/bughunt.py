@@ -22,8 +22,10 @@ all but checked-variant and Miri run the raw variant with the safe one as differ
   miri-stacked       Miri (Stacked Borrows) on the raw variant, replaying the smallest set of
   miri-tree          inputs that covers every edge of corpus + regressions + property cases
                      (the same with Tree Borrows)
-  valgrind           memcheck on the release replay binary: corpus, regressions, property cases
-  debug-ub-checks    the same replay, debug build with -Zub-checks=yes (debug assertions, overflow
+  valgrind           memcheck on the fuzz-none libFuzzer binary replaying (not fuzzing) the
+                     corpus, the regressions and the property cases
+  debug-ub-checks    the same inputs through the file replayer, a debug build with
+                     -Zub-checks=yes (debug assertions, overflow
                      checks and the standard library's unsafe-precondition checks)
 Fuzzers run --repeats times with seeds 1..N (median, min and max are recorded); the replays are
 deterministic and run once. Time to detect is the wall time from the start of the detector to the
@@ -70,13 +72,18 @@ DETECTORS = [
 ]
 FUZZERS = {"fuzz-asan", "fuzz-asan-release", "fuzz-none", "checked-variant"}
 
-# cargo fuzz build mode of each fuzzing detector: (sanitizer, -O). The folders are those of
-# scripts/fuzz, so the two share their dependency builds; cargo keeps one artifact per feature set.
+MIRI = {"miri-stacked", "miri-tree"}
+
+# cargo fuzz build mode of each detector that runs a libFuzzer binary: (sanitizer, -O). valgrind
+# runs the fuzz-none binary on files (libFuzzer then replays them, it does not fuzz). The folders
+# are those of scripts/fuzz, so the two share their dependency builds; cargo keeps one artifact
+# per feature set.
 FUZZ_MODE = {
     "fuzz-asan": ("address", False),
     "fuzz-asan-release": ("address", True),
     "fuzz-none": ("none", True),
     "checked-variant": ("none", True),
+    "valgrind": ("none", True),
 }
 
 # The kernel variants each detector runs (RAWCHECK_VARIANTS, read by the fuzz crate): the raw
@@ -84,11 +91,17 @@ FUZZ_MODE = {
 # variant shares) is the differential reference; the checked variant is its own detector. Miri
 # interprets the raw variant alone, the only one with unsafe code, as it is ~1000x slower.
 VARIANTS = {d: "raw,safe" for d in DETECTORS}
-VARIANTS.update({"checked-variant": "checked", "miri-stacked": "raw", "miri-tree": "raw"})
+VARIANTS.update({"checked-variant": "checked"}, **{m: "raw" for m in MIRI})
 
 # Seconds a fuzzer may run past its budget (libFuzzer stops itself at -max_total_time; reporting a
 # crash takes a moment) before the outer timeout calls it a hang.
 FUZZ_GRACE = 60
+
+# Seconds a run is given after its first report to finish it (a replay, to log the rest; a fuzzer,
+# to write its artifact) before it is stopped. Without sanitizer, libFuzzer's crash handler can
+# deadlock on the heap a bug corrupted (glibc's abort, then malloc in the handler): it would wait
+# for the outer timeout.
+REPORT_GRACE = {False: 2.0, True: 5.0}
 
 
 def log(msg: str) -> None:
@@ -145,7 +158,7 @@ def tool_versions(detectors: list[str]) -> dict[str, str]:
     versions["miri-stacked"] = versions["miri-tree"] = version(
         ["cargo", "+nightly", "miri", "--version"]
     )
-    versions["valgrind"] = f"{version(['valgrind', '--version'])} (memcheck), {version(['rustc', '--version'])}"
+    versions["valgrind"] = f"{version(['valgrind', '--version'])} (memcheck) on the fuzz-none build of {rustc}"
     versions["debug-ub-checks"] = f"{rustc}, -Zub-checks=yes"
     return {d: versions[d] for d in detectors}
 
@@ -234,29 +247,22 @@ class Builder:
         self.done[key] = Build(dst, built.seconds)
         return self.done[key]
 
-    def replay(self, bug: dict, target: str, kind: str) -> Build:
-        """The target's replay binary (built without libFuzzer): `release` (stable, for valgrind)
-        or `ub-checks` (nightly debug build with -Zub-checks=yes)."""
-        target_dir = FUZZ / "target" / f"bughunt-{kind}"
-        env = None
-        if kind == "release":
-            cmd = ["cargo", "build", "--release"]
-            profile = "release"
-        else:
-            cmd = ["cargo", "+nightly", "build"]
-            env = dict(os.environ, RUSTFLAGS="-Zub-checks=yes")
-            profile = "debug"
-        cmd += ["--manifest-path", str(FUZZ / "Cargo.toml"), "--target-dir", str(target_dir),
-                "--features", bug["feature"], "--bin", target]
-        key = ("replay", kind, bug["id"], target)
+    def ub_checks(self, bug: dict, target: str) -> Build:
+        """The target's file replayer (built without libFuzzer): a nightly debug build with
+        -Zub-checks=yes."""
+        target_dir = FUZZ / "target" / "bughunt-ub-checks"
+        env = dict(os.environ, RUSTFLAGS="-Zub-checks=yes")
+        cmd = ["cargo", "+nightly", "build", "--manifest-path", str(FUZZ / "Cargo.toml"),
+               "--target-dir", str(target_dir), "--features", bug["feature"], "--bin", target]
+        key = ("ub-checks", bug["id"], target)
         if key in self.done:
             return self.done[key]
         built = self._run(key, cmd, env, target_dir)
         if built.error:
             return built
-        dst = WORK / "bin" / kind / f"{bug['id']}-{target}"
+        dst = WORK / "bin" / "ub-checks" / f"{bug['id']}-{target}"
         dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(target_dir / profile / target, dst)
+        shutil.copy2(target_dir / "debug" / target, dst)
         self.done[key] = Build(dst, built.seconds)
         return self.done[key]
 
@@ -354,7 +360,8 @@ EVENTS = [
 ]
 EXECS = re.compile(r"^#(\d+)\s|stat::number_of_executed_units: (\d+)")
 ARTIFACT = re.compile(r"Test unit written to (\S+)")
-REPLAYED = re.compile(r"^(\S+): (Ran|Refused|Skipped|FINDING)")
+# An input replayed to its end: by the file replayer, or by libFuzzer given files (valgrind).
+REPLAYED = re.compile(r"^(\S+): (Ran|Refused|Skipped|FINDING)|^Executed \S+ in \d+ ms")
 
 
 @dataclass
@@ -395,8 +402,8 @@ def stop(proc: subprocess.Popen) -> None:
 
 def run_job(job: Job) -> Run:
     """Runs one detector under `timeout`, following its output line by line (timestamped into
-    the job's log). A fuzzer stops itself at its first crash or at its budget; a replay is
-    stopped two seconds after its first report (time enough to log the rest of it)."""
+    the job's log). A fuzzer stops itself at its first crash or at its budget, a replay at its
+    last input; either is stopped REPORT_GRACE seconds after its first report."""
     cmd = ["timeout", "--kill-after=10", str(int(job.timeout)), *job.cmd]
     start = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=job.env, stdout=subprocess.PIPE,
@@ -430,8 +437,8 @@ def run_job(job: Job) -> Run:
                 artifact = m.group(1)
             if REPLAYED.search(line):
                 replayed += 1
-            if events and panic is None and not job.fuzzer and stopper is None:
-                stopper = threading.Timer(2.0, stop, [proc])
+            if events and panic is None and stopper is None:
+                stopper = threading.Timer(REPORT_GRACE[job.fuzzer], stop, [proc])
                 stopper.start()
     rc = proc.wait()
     RUNNING.discard(proc)
@@ -484,28 +491,31 @@ def run_job(job: Job) -> Run:
 # Cells
 
 
-def build_steps(builder: Builder, bug: dict, detector: str) -> list[tuple[str, Callable]]:
-    """The builds a cell needs, each with the target folder it builds in."""
+def build_steps(builder: Builder, bug: dict, detector: str
+                ) -> list[tuple[str, Callable[[], Build]]]:
+    """The builds a cell needs, each with the target folder it builds in; the first one is the
+    binary the cell runs. None for a bug the checked variant cannot carry."""
     target = bug["kernel"]
-    if detector in FUZZERS:
-        if detector == "checked-variant" and bug["checked"] == "prevented":
-            return []
+    if detector == "checked-variant" and bug["checked"] == "prevented":
+        return []
+    if detector in FUZZ_MODE:
         sanitizer, release = FUZZ_MODE[detector]
         return [(f"fuzz-{sanitizer}-{release}",
                  lambda: builder.fuzz(bug, target, sanitizer, release))]
-    if detector in ("miri-stacked", "miri-tree"):
+    if detector in MIRI:
         # The bug-free ASan build computes Miri's input set (miri_list).
         return [("miri", lambda: builder.miri(bug, target)),
                 ("fuzz-address-False", lambda: builder.fuzz(None, target, "address", False))]
-    kind = "release" if detector == "valgrind" else "ub-checks"
-    return [(f"replay-{kind}", lambda: builder.replay(bug, target, kind))]
+    return [("ub-checks", lambda: builder.ub_checks(bug, target))]
 
 
-def prebuild(builder: Builder, bugs: list[dict], detectors: list[str], jobs: int) -> None:
-    """Runs every build of the hunt, `jobs` target folders at a time: builds sharing a folder
-    run in turn (cargo locks it), folders in parallel. A build of one crate with its few
-    dependencies keeps about one core busy, so this roughly halves the build phase."""
-    folders: dict[str, list[Callable]] = {}
+def prebuild(builder: Builder, bugs: list[dict], detectors: list[str], jobs: int) -> Path:
+    """Runs every build of the hunt and writes the property cases, `jobs` target folders at a
+    time: builds sharing a folder run in turn (cargo locks it), folders in parallel. A fuzz build
+    (one codegen unit) keeps one core busy, so this divides the build phase by about `jobs`.
+    Returns the folder of the property cases."""
+    cases: list[Path] = []
+    folders: dict[str, list[Callable]] = {"property-cases": [lambda: cases.append(property_cases())]}
     for bug in bugs:
         for det in detectors:
             for folder, step in build_steps(builder, bug, det):
@@ -514,6 +524,7 @@ def prebuild(builder: Builder, bugs: list[dict], detectors: list[str], jobs: int
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
         for f in [pool.submit(lambda q=q: [step() for step in q]) for q in queues]:
             f.result()
+    return cases[0]
 
 
 def make_jobs(bug: dict, detector: str, args, builder: Builder, cases: Path
@@ -522,15 +533,15 @@ def make_jobs(bug: dict, detector: str, args, builder: Builder, cases: Path
     target = bug["kernel"]
     cell = {"bug": bug["id"], "detector": detector}
     logs = WORK / "logs"
+    steps = build_steps(builder, bug, detector)
+    if not steps:
+        return [], dict(cell, outcome="prevented", message=bug["reason"])
+    built = steps[0][1]()  # built by prebuild: this only looks it up
+    cell["build_seconds"] = built.seconds
+    if built.error:
+        return [], dict(cell, outcome="error", message=built.error)
+    env = dict(os.environ, RAWCHECK_VARIANTS=VARIANTS[detector])
     if detector in FUZZERS:
-        sanitizer, release = FUZZ_MODE[detector]
-        if detector == "checked-variant" and bug["checked"] == "prevented":
-            return [], dict(cell, outcome="prevented", message=bug["reason"])
-        built = builder.fuzz(bug, target, sanitizer, release)
-        cell["build_seconds"] = built.seconds
-        if built.error:
-            return [], dict(cell, outcome="error", message=built.error)
-        env = dict(os.environ, RAWCHECK_VARIANTS=VARIANTS[detector])
         flags = []
         options = FUZZ / "options" / f"{target}.options"
         for line in options.read_text().splitlines():
@@ -553,11 +564,7 @@ def make_jobs(bug: dict, detector: str, args, builder: Builder, cases: Path
             jobs.append(Job(bug, detector, seed, cmd, env, args.budget + FUZZ_GRACE, True,
                             log=logs / f"{name}.log"))
         return jobs, cell
-    if detector in ("miri-stacked", "miri-tree"):
-        built = builder.miri(bug, target)
-        cell["build_seconds"] = built.seconds
-        if built.error:
-            return [], dict(cell, outcome="error", message=built.error)
+    if detector in MIRI:
         files, err = miri_list(target, cases, builder)
         if err:
             return [], dict(cell, outcome="error", message=err)
@@ -567,20 +574,13 @@ def make_jobs(bug: dict, detector: str, args, builder: Builder, cases: Path
             flags.append("-Zmiri-tree-borrows")
         env = dict(os.environ, MIRIFLAGS=" ".join(flags))
         cmd = miri_command(bug, target, [str(f) for f in files])
-        return [Job(bug, detector, None, cmd, env, args.budget, False, files,
-                    logs / f"{bug['id']}-{detector}.log")], cell
-    kind = "release" if detector == "valgrind" else "ub-checks"
-    built = builder.replay(bug, target, kind)
-    cell["build_seconds"] = built.seconds
-    if built.error:
-        return [], dict(cell, outcome="error", message=built.error)
-    files = replay_list(target, cases)
-    cmd = [str(built.path), *map(str, files)]
-    if detector == "valgrind":
-        if shutil.which("valgrind") is None:
-            return [], dict(cell, outcome="error", message="valgrind is not installed")
-        cmd = ["valgrind", "-q", "--error-exitcode=99", *cmd]
-    env = dict(os.environ, RAWCHECK_VARIANTS=VARIANTS[detector])
+    else:
+        files = replay_list(target, cases)
+        cmd = [str(built.path), *map(str, files)]
+        if detector == "valgrind":
+            if shutil.which("valgrind") is None:
+                return [], dict(cell, outcome="error", message="valgrind is not installed")
+            cmd = ["valgrind", "-q", "--error-exitcode=99", *cmd]
     return [Job(bug, detector, None, cmd, env, args.budget, False, files,
                 logs / f"{bug['id']}-{detector}.log")], cell
 
@@ -686,23 +686,22 @@ def main(argv: list[str]) -> int:
     if unknown:
         log(f"unknown bug(s) {', '.join(unknown)}; known: {', '.join(sorted(all_bugs))}")
         return 2
-    # Ask each bug's build: is the feature in (enabled), and does the checked variant carry it?
-    bugs = []
-    for b in bug_ids:
-        seen = catalogue(all_bugs[b]["feature"])[b]
-        if not seen["enabled"]:
-            log(f"{b}: the build with {seen['feature']} does not report it enabled")
+    # Ask a build with the hunt's features: is each in (enabled), and does the checked variant
+    # carry it? (Each bug is its own cfg, so one build answers for all.)
+    seen = catalogue(",".join(all_bugs[b]["feature"] for b in bug_ids))
+    bugs = [seen[b] for b in bug_ids]
+    for bug in bugs:
+        if not bug["enabled"]:
+            log(f"{bug['id']}: the build with {bug['feature']} does not report it enabled")
             return 1
-        bugs.append(seen)
     tools = tool_versions(args.detectors)
-    cases = property_cases()
     log(f"{len(bugs)} bug(s) x {len(args.detectors)} detector(s), budget {args.budget} s, "
         f"{args.repeats} repeat(s) of each fuzzer, {args.jobs} at a time")
 
     # Phase 1: every build, --jobs at a time, so that builds do not disturb the timed runs.
     builder = Builder()
     build_start = time.monotonic()
-    prebuild(builder, bugs, args.detectors, args.jobs)
+    cases = prebuild(builder, bugs, args.detectors, args.jobs)
     pending: list[tuple[dict, list[Job]]] = []
     cells: dict[tuple[str, str], dict] = {}
     for bug in bugs:
