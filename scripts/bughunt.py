@@ -133,11 +133,11 @@ def first_line(text: str) -> str:
 # What the build says about the bugs
 
 
-def catalogue(feature: str | None = None) -> dict[str, dict]:
-    """The seeded-bug catalogue as a build with `feature` sees it (kernels example)."""
-    cmd = ["cargo", "run", "-q", "-p", "rawcheck-kernels", "--example", "seeded_bugs"]
-    if feature:
-        cmd += ["--features", feature]
+def catalogue() -> dict[str, dict]:
+    """The seeded-bug catalogue as a build with every bug feature sees it (each bug is its own
+    cfg): fuzz/examples/seeded_bugs.rs."""
+    cmd = ["cargo", "run", "-q", "--manifest-path", str(FUZZ / "Cargo.toml"), "--example",
+           "seeded_bugs", "--all-features"]
     out = run_quiet(cmd)
     if out.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{out.stdout}")
@@ -510,19 +510,42 @@ def build_steps(builder: Builder, bug: dict, detector: str
 
 
 def prebuild(builder: Builder, bugs: list[dict], detectors: list[str], jobs: int) -> Path:
-    """Runs every build of the hunt and writes the property cases, `jobs` target folders at a
-    time: builds sharing a folder run in turn (cargo locks it), folders in parallel. A fuzz build
-    (one codegen unit) keeps one core busy, so this divides the build phase by about `jobs`.
-    Returns the folder of the property cases."""
+    """Runs every build of the hunt and writes the property cases, `jobs` builds at a time.
+    Builds sharing a target folder run in turn (cargo locks it); whenever a worker is free it
+    takes the next build of the idle folder with the most builds left, so that the folders end
+    together. A fuzz build (one codegen unit) keeps one core busy, so this divides the build
+    phase by about `jobs`. Returns the folder of the property cases."""
     cases: list[Path] = []
     folders: dict[str, list[Callable]] = {"property-cases": [lambda: cases.append(property_cases())]}
     for bug in bugs:
         for det in detectors:
             for folder, step in build_steps(builder, bug, det):
                 folders.setdefault(folder, []).append(step)
-    queues = sorted(folders.values(), key=len, reverse=True)
+    ready = threading.Condition()
+    busy: set[str] = set()
+
+    def worker() -> None:
+        while True:
+            with ready:
+                while True:
+                    idle = [f for f, q in folders.items() if q and f not in busy]
+                    if idle or not any(folders.values()):
+                        break
+                    ready.wait()
+                if not idle:
+                    return
+                folder = max(idle, key=lambda f: len(folders[f]))
+                step = folders[folder].pop(0)
+                busy.add(folder)
+            try:
+                step()
+            finally:
+                with ready:
+                    busy.discard(folder)
+                    ready.notify_all()
+
     with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
-        for f in [pool.submit(lambda q=q: [step() for step in q]) for q in queues]:
+        for f in [pool.submit(worker) for _ in range(jobs)]:
             f.result()
     return cases[0]
 
@@ -680,16 +703,15 @@ def main(argv: list[str]) -> int:
     if not args.no_setup:
         subprocess.run([str(ROOT / "scripts" / "setup")], check=True, stdout=sys.stderr)
     WORK.mkdir(parents=True, exist_ok=True)
+    # A build with every bug feature on says, for each bug: its kernel, that the feature took
+    # effect (enabled), and whether the checked variant can carry it.
     all_bugs = catalogue()
     bug_ids = args.bugs.split(",") if args.bugs else sorted(all_bugs, key=lambda b: int(b[1:]))
     unknown = [b for b in bug_ids if b not in all_bugs]
     if unknown:
         log(f"unknown bug(s) {', '.join(unknown)}; known: {', '.join(sorted(all_bugs))}")
         return 2
-    # Ask a build with the hunt's features: is each in (enabled), and does the checked variant
-    # carry it? (Each bug is its own cfg, so one build answers for all.)
-    seen = catalogue(",".join(all_bugs[b]["feature"] for b in bug_ids))
-    bugs = [seen[b] for b in bug_ids]
+    bugs = [all_bugs[b] for b in bug_ids]
     for bug in bugs:
         if not bug["enabled"]:
             log(f"{bug['id']}: the build with {bug['feature']} does not report it enabled")
