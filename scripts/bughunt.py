@@ -24,9 +24,9 @@ all but checked-variant and Miri run the raw variant with the safe one as differ
                      (the same with Tree Borrows)
   valgrind           memcheck on the fuzz-none libFuzzer binary replaying (not fuzzing) the
                      corpus, the regressions and the property cases
-  debug-ub-checks    the same inputs through the file replayer, a debug build with
-                     -Zub-checks=yes (debug assertions, overflow
-                     checks and the standard library's unsafe-precondition checks)
+  debug-ub-checks    the same inputs through the file replayer (no libFuzzer) in a debug build
+                     with -Zub-checks=yes (debug assertions, overflow checks and the standard
+                     library's unsafe-precondition checks)
 Fuzzers run --repeats times with seeds 1..N (median, min and max are recorded); the replays are
 deterministic and run once. Time to detect is the wall time from the start of the detector to the
 first line of its report; builds are not part of it (build_seconds records them).
@@ -494,7 +494,7 @@ def run_job(job: Job) -> Run:
 def build_steps(builder: Builder, bug: dict, detector: str
                 ) -> list[tuple[str, Callable[[], Build]]]:
     """The builds a cell needs, each with the target folder it builds in; the first one is the
-    binary the cell runs. None for a bug the checked variant cannot carry."""
+    binary the cell runs. An empty list for a bug the checked variant cannot carry."""
     target = bug["kernel"]
     if detector == "checked-variant" and bug["checked"] == "prevented":
         return []
