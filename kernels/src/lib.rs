@@ -8,11 +8,13 @@
 //!   indexing) or `safe` (no `unsafe`, bounds proven by construction).
 //! * [`mtx`]: Matrix Market reader and writer; [`oracle`]: a dense reference implementation;
 //!   [`families`]: the seeded matrix families the benchmarks and `rawcheck gen` share.
+//! * [`cache`]: the cache sizes the scatter kernels choose their passes by.
 //! * [`bugs`]: the seeded bugs that `bug-*` features compile in for the bug hunt (none by default).
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod alloc;
 pub mod bugs;
+pub mod cache;
 pub mod column_stack;
 pub mod column_unstack;
 mod csr;
