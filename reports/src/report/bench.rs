@@ -2,7 +2,7 @@
 //!
 //! criterion writes, for every benchmark, `<criterion dir>/<group>/<function>/<value>/new/
 //! benchmark.json` (holding `full_id`, the id as the bench named it) and `new/estimates.json`
-//! (holding `mean.point_estimate` in nanoseconds). The directory names are the id's parts made
+//! (holding `mean.point_estimate` and its 95 % `mean.confidence_interval`, in nanoseconds). The directory names are the id's parts made
 //! filename-safe (a `/` inside a part becomes `_`), so the id is read from `full_id`, never from the
 //! path. `base/` (the previous run) and `change/` (the comparison) hold older data and `report/` holds
 //! criterion's own HTML: all three are skipped.
@@ -56,6 +56,9 @@ pub struct Timing {
     pub id: BenchId,
     /// Mean nanoseconds per call.
     pub ns: f64,
+    /// criterion's confidence interval of the mean, `(lower, upper)` ns (`None` for peers, whose
+    /// scripts record a point estimate only).
+    pub interval: Option<(f64, f64)>,
     /// For a peer: whether its result equals rawcheck's (`None` when not compared).
     pub equal: Option<bool>,
 }
@@ -66,7 +69,7 @@ struct BenchmarkJson {
     full_id: String,
 }
 
-/// `new/estimates.json`: only the mean is needed.
+/// `new/estimates.json`: only the mean and its confidence interval are needed.
 #[derive(Deserialize)]
 struct EstimatesJson {
     mean: Estimate,
@@ -75,6 +78,13 @@ struct EstimatesJson {
 #[derive(Deserialize)]
 struct Estimate {
     point_estimate: f64,
+    confidence_interval: Option<ConfidenceInterval>,
+}
+
+#[derive(Deserialize)]
+struct ConfidenceInterval {
+    lower_bound: f64,
+    upper_bound: f64,
 }
 
 /// Reads every `new/` measurement under criterion's directory. A benchmark that cannot be read or has
@@ -149,6 +159,19 @@ fn read_measurement(dir: &Path) -> Result<(Timing, Option<SystemTime>), String> 
         )
     })?;
     let ns = positive(estimates.mean.point_estimate, &bench.full_id)?;
+    let interval = match estimates.mean.confidence_interval {
+        None => None,
+        Some(ci) if ci.lower_bound <= ns && ns <= ci.upper_bound => Some((
+            positive(ci.lower_bound, &bench.full_id)?,
+            ci.upper_bound,
+        )),
+        Some(ci) => {
+            return Err(format!(
+                "{}: mean {ns} ns outside its interval [{}, {}]",
+                bench.full_id, ci.lower_bound, ci.upper_bound
+            ));
+        }
+    };
     let modified = fs::metadata(dir.join("estimates.json"))
         .and_then(|m| m.modified())
         .ok();
@@ -156,6 +179,7 @@ fn read_measurement(dir: &Path) -> Result<(Timing, Option<SystemTime>), String> 
         Timing {
             id,
             ns,
+            interval,
             equal: None,
         },
         modified,
@@ -184,6 +208,7 @@ pub fn load_peers(path: &Path) -> Source<Timing> {
                         Ok(Timing {
                             ns: positive(r.ns, &r.id)?,
                             id,
+                            interval: None,
                             equal: r.equal,
                         })
                     });

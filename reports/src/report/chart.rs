@@ -14,9 +14,18 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::html::NOT_RUN;
 
-/// Width of the legend strip at the right of every chart, pixels.
-const LEGEND_WIDTH: u32 = 170;
+/// Narrowest legend strip at the right of a chart, pixels.
+const LEGEND_MIN_WIDTH: u32 = 170;
+/// Width of the plot of a line chart, legend excluded, pixels.
+const LINE_PLOT_WIDTH: u32 = 550;
 const FONT: &str = "sans-serif";
+
+/// The width of a legend strip that holds its longest label in full: the symbol takes 46 px and a
+/// character of 16 px sans-serif at most 10 px (wider than the average, so no label is cut off).
+fn legend_width<'a>(labels: impl Iterator<Item = &'a str>) -> u32 {
+    let longest = labels.map(|l| l.chars().count()).max().unwrap_or(0) as u32;
+    (46 + 10 * longest + 8).max(LEGEND_MIN_WIDTH)
+}
 
 /// The point marker of a series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +77,9 @@ pub struct BarSeries {
     pub color: RGBColor,
     /// One value per category; `None` draws no bar.
     pub values: Vec<Option<f64>>,
+    /// An interval `(lower, upper)` per category, drawn as a whisker over the bar; empty when the
+    /// series has none.
+    pub intervals: Vec<Option<(f64, f64)>>,
 }
 
 /// Grouped vertical bars, one group per category.
@@ -255,8 +267,9 @@ pub fn line_chart(c: &LineChart) -> io::Result<String> {
     let series: Vec<&Series> = c.series.iter().filter(|s| !s.points.is_empty()).collect();
     let points = || series.iter().flat_map(|s| s.points.iter().copied());
     let x = decades(points().map(|p| p.0));
-    svg((720, 380), &c.title, |_, body| {
-        let (plot, key) = body.split_horizontally(720 - LEGEND_WIDTH);
+    let key_width = legend_width(series.iter().map(|s| s.label.as_str()));
+    svg((LINE_PLOT_WIDTH + key_width, 380), &c.title, |_, body| {
+        let (plot, key) = body.split_horizontally(LINE_PLOT_WIDTH);
         if c.log_y {
             let y: LogCoord<f64> = decades(points().map(|p| p.1)).log_scale().into();
             draw_lines(&plot, c, &series, x, y)?;
@@ -316,22 +329,31 @@ where
     Ok(())
 }
 
-/// Renders grouped bars as SVG, with each bar's value above it ("not run" where it has none).
+/// Renders grouped bars as SVG, each bar with its whisker (if any) and its value beyond the bar's
+/// end ("not run" where it has none). Negative values hang below the zero line.
 pub fn bar_chart(c: &BarChart) -> io::Result<String> {
     let n = c.categories.len().max(1);
-    let width = (200 + 110 * n as u32).clamp(560, 1100) + LEGEND_WIDTH;
-    let top = c
+    let key_width = legend_width(c.series.iter().map(|s| s.label.as_str()));
+    let plot_width = (200 + 110 * n as u32).clamp(560, 1100);
+    let width = plot_width + key_width;
+    let extent = |s: &BarSeries, i: usize| {
+        let v = s.values.get(i).copied().flatten()?;
+        let (lo, hi) = s.intervals.get(i).copied().flatten().unwrap_or((v, v));
+        Some((v.min(lo), v.max(hi)))
+    };
+    let ends = c
         .series
         .iter()
-        .flat_map(|s| s.values.iter().flatten().copied())
-        .fold(0.0, f64::max);
+        .flat_map(|s| (0..s.values.len()).filter_map(move |i| extent(s, i)))
+        .flat_map(|(lo, hi)| [lo, hi]);
+    let y = linear(ends.map(|v| v * 1.1));
     svg((width, 380), &c.title, |root, body| {
-        let (plot, key) = body.split_horizontally(width - LEGEND_WIDTH);
+        let (plot, key) = body.split_horizontally(plot_width);
         let mut chart = ChartBuilder::on(&plot)
             .margin(8)
             .x_label_area_size(44)
             .y_label_area_size(72)
-            .build_cartesian_2d(0.0..n as f64, 0.0..(top * 1.15).max(1.0))
+            .build_cartesian_2d(0.0..n as f64, y.clone())
             .map_err(draw_err)?;
         chart
             .configure_mesh()
@@ -350,6 +372,7 @@ pub fn bar_chart(c: &BarChart) -> io::Result<String> {
         for (j, s) in c.series.iter().enumerate() {
             for (i, v) in s.values.iter().enumerate() {
                 let x0 = i as f64 + 0.1 + slot * j as f64;
+                let mid = x0 + slot / 2.0;
                 if let Some(v) = *v {
                     chart
                         .draw_series([Rectangle::new(
@@ -358,18 +381,36 @@ pub fn bar_chart(c: &BarChart) -> io::Result<String> {
                         )])
                         .map_err(draw_err)?;
                 }
+                if let Some((lo, hi)) = s.intervals.get(i).copied().flatten() {
+                    let cap = slot / 4.0;
+                    for line in [
+                        vec![(mid, lo), (mid, hi)],
+                        vec![(mid - cap, lo), (mid + cap, lo)],
+                        vec![(mid - cap, hi), (mid + cap, hi)],
+                    ] {
+                        chart
+                            .draw_series([PathElement::new(line, BLACK.stroke_width(2))])
+                            .map_err(draw_err)?;
+                    }
+                }
                 let label = v.map_or_else(|| NOT_RUN.to_owned(), fmt_num);
-                let (px, py) = chart.backend_coord(&(x0 + slot / 2.0, v.unwrap_or(0.0)));
+                let (lo, hi) = extent(s, i).unwrap_or((0.0, 0.0));
+                let (anchor, end, offset) = if v.unwrap_or(0.0) < 0.0 {
+                    (VPos::Top, lo, 3)
+                } else {
+                    (VPos::Bottom, hi, -3)
+                };
+                let (px, py) = chart.backend_coord(&(mid, end));
                 root.draw(&Text::new(
                     label,
-                    (px, py - 3),
-                    text(14, HPos::Center, VPos::Bottom),
+                    (px, py + offset),
+                    text(14, HPos::Center, anchor),
                 ))
                 .map_err(draw_err)?;
             }
         }
         for (i, name) in c.categories.iter().enumerate() {
-            let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
+            let (px, py) = chart.backend_coord(&(i as f64 + 0.5, y.start));
             root.draw(&Text::new(
                 name.as_str(),
                 (px, py + 6),
@@ -391,10 +432,11 @@ pub fn matrix_chart(c: &MatrixChart) -> io::Result<String> {
     const CELL: (i32, i32) = (112, 34);
     const LEFT: i32 = 90;
     const TOP: i32 = 64;
-    let width = LEFT as u32 + CELL.0 as u32 * c.cols.len() as u32 + 20 + LEGEND_WIDTH;
+    let grid_width = LEFT as u32 + CELL.0 as u32 * c.cols.len() as u32 + 20;
+    let width = grid_width + legend_width(c.legend.iter().map(|(l, _)| l.as_str()));
     let height = 40 + TOP as u32 + CELL.1 as u32 * c.rows.len() as u32 + 20;
     svg((width, height), &c.title, |_, body| {
-        let (grid, key) = body.split_horizontally(width - LEGEND_WIDTH);
+        let (grid, key) = body.split_horizontally(grid_width);
         let grid_width = CELL.0 * c.cols.len() as i32;
         let x_mid = LEFT + grid_width / 2;
         grid.draw(&Text::new(

@@ -5,7 +5,7 @@
 //! - a JSON array of records: `[{...}, {...}]`;
 //! - an object carrying the provenance: `{"machine": {...}, "date": "...", "results": [{...}]}`,
 //!   where `machine` is any JSON (conventionally `{"cpu": "...", "cores": 2, "os": "..."}`) and
-//!   `date` any string (conventionally ISO 8601 UTC);
+//!   `date` any string (conventionally ISO 8601 UTC); `checks.json` names its records `files`;
 //! - one JSON object per line (blank lines are skipped), as `scripts/bughunt` appends them.
 //!
 //! Unknown fields are ignored, so writers may add fields without breaking the report.
@@ -156,11 +156,66 @@ pub struct FuzzStat {
     pub seconds: Option<f64>,
 }
 
-/// The object form of a data file.
+/// One deterministic count of one kernel call (`reports/data/counts.json`, written by `cargo bench
+/// --bench counts`).
+///
+/// The file is `{"machine": ..., "date": "...", "tool_version": "gungraun ..., valgrind-...",
+/// "results": [{"id": "reshape/uniform/raw/32/10000", "nnz": 10012, "instructions": 123456,
+/// "branches": 2345, "branch_misses": 12, "l1_misses": 3456, "ll_misses": 789}]}`: Callgrind's
+/// counts of one call, the input built outside the measured region.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CountResult {
+    /// `<kernel>/<family>/<variant>/<index>/<nnz>` (the criterion id, nominal nnz).
+    pub id: String,
+    /// The input's actual stored entries: per-nonzero figures divide by this.
+    pub nnz: u64,
+    /// Instructions executed (Callgrind `Ir`).
+    pub instructions: u64,
+    /// Conditional branches executed (`Bc`).
+    pub branches: u64,
+    /// Mispredicted conditional branches (`Bcm`).
+    pub branch_misses: u64,
+    /// First-level cache misses (`I1mr + D1mr + D1mw`).
+    pub l1_misses: u64,
+    /// Last-level cache misses (`ILmr + DLmr + DLmw`).
+    pub ll_misses: u64,
+}
+
+/// One examined variant file of `scripts/asm-checks --json` (`reports/data/checks.json`).
+///
+/// The file is `{"date": "...", "command": "scripts/asm-checks", "files": [{"kernel": "transpose",
+/// "variant": "safe", "file": "kernels/src/transpose/safe.rs", "checks": [{"line": 42, "code":
+/// "out[k] = v;", "inner_loop": true}]}]}`; a file with no surviving check has `"checks": []`, a
+/// file that was not examined is absent.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CheckFile {
+    /// Kernel name.
+    pub kernel: String,
+    /// `raw`, `checked` or `safe`.
+    pub variant: String,
+    /// The source file, relative to the workspace.
+    pub file: String,
+    /// The bounds checks that survived the optimiser.
+    pub checks: Vec<Check>,
+}
+
+/// One surviving bounds check: a source line that keeps its panic location in the machine code.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Check {
+    /// Line in [`CheckFile::file`].
+    pub line: u32,
+    /// The source text of the line.
+    pub code: String,
+    /// Whether the line sits inside an inner loop (`None`: cannot tell).
+    pub inner_loop: Option<bool>,
+}
+
+/// The object form of a data file (`checks.json` names its records `files`).
 #[derive(Deserialize)]
 struct Wrapped<T> {
     machine: Option<Value>,
     date: Option<Value>,
+    #[serde(alias = "files")]
     results: Vec<T>,
 }
 
@@ -198,7 +253,7 @@ pub fn parse_records<T: DeserializeOwned>(text: &str) -> Result<Dataset<T>, Stri
         Ok(Value::Object(o)) if o.contains_key("unavailable") => {
             Err(format!("not measured: {}", describe(&o["unavailable"])))
         }
-        Ok(Value::Object(o)) if o.contains_key("results") => {
+        Ok(Value::Object(o)) if o.contains_key("results") || o.contains_key("files") => {
             let w: Wrapped<T> = serde_json::from_str(text).map_err(|e| e.to_string())?;
             Ok(Dataset {
                 records: w.results,

@@ -179,6 +179,7 @@ pub fn fuzz_section(stats: &[FuzzStat]) -> io::Result<String> {
                 label,
                 color,
                 values,
+                intervals: Vec::new(),
             }
         })
         .collect();

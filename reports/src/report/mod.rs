@@ -1,16 +1,21 @@
 //! The HTML report: reads criterion's output and `reports/data/*.json`, writes one self-contained
 //! `index.html` with inline SVG charts (no script, no network, opens from disk).
 //!
-//! Sections, by element id: `overhead` (checked and safe over raw, %), `floor` (ns per nonzero with
-//! the memcpy floor), `peers` (against sprs, QuTiP, SciPy), `detectors` (bug x detector matrix) and
-//! `fuzz` (execs/s with and without ASan). Each chart has a title, axis labels with units, a legend,
-//! and a table of its numbers under it; where data is missing the page says "not run" and which
-//! command produces it.
+//! Sections, by element id: `headline` (the answer per kernel, first), `counts` (instructions,
+//! branches and misses per nonzero against raw, surviving checks), `overhead` (checked and safe
+//! over raw, % with interval), `floor` (ns per nonzero with the memcpy floor), `peers` (against
+//! sprs, QuTiP, SciPy), `detectors` (bug x detector matrix) and `fuzz` (execs/s with and without
+//! ASan). Each chart has a title, axis labels with units, a legend, and a table of its numbers
+//! under it; per-family charts are folded per kernel; where data is missing the page says "not
+//! run" and which command produces it.
 
 mod bench;
 mod chart;
+mod counts;
 mod data;
+mod derived;
 mod findings;
+mod headline;
 mod html;
 mod machine;
 mod timing;
@@ -22,10 +27,17 @@ use std::path::PathBuf;
 use std::time::SystemTime;
 
 pub use bench::{BenchId, Timing, load_criterion, load_peers};
-pub use data::{Dataset, FuzzStat, HuntCell, PeerResult, Provenance, Source, State, load_json};
+pub use data::{
+    Check, CheckFile, CountResult, Dataset, FuzzStat, HuntCell, PeerResult, Provenance, Source,
+    State, load_json,
+};
+pub use derived::{CheckCount, Counted, Extra, PerNnz, Ratio, check_count, counted, median_ratio};
+pub use headline::{HeadlineRow, VariantSummary, headline_rows, verdict};
 pub use machine::{this_machine, utc};
 
+use counts::{CHECKS_COMMAND, COUNTS_COMMAND, checks_table, counts_tables};
 use findings::{BUGHUNT_COMMAND, FUZZ_COMMAND, detectors_section, fuzz_section};
+use headline::{HEADLINE_INDEX, INSTRUCTION_NOISE_PERCENT, LL_MISS_NOTE, headline_section};
 use html::{esc, not_run};
 use timing::{BENCH_COMMAND, PEERS_COMMAND, floor_section, overhead_section, peers_section};
 
@@ -34,7 +46,8 @@ use timing::{BENCH_COMMAND, PEERS_COMMAND, floor_section, overhead_section, peer
 pub struct Inputs {
     /// criterion's output directory (`target/criterion`).
     pub criterion: PathBuf,
-    /// The directory of `bughunt.json`, `peers.json` and `fuzz.json` (`reports/data`).
+    /// The directory of `bughunt.json`, `peers.json`, `fuzz.json`, `counts.json` and `checks.json`
+    /// (`reports/data`).
     pub data: PathBuf,
     /// The directory `index.html` is written to (`reports/out`).
     pub out: PathBuf,
@@ -51,6 +64,10 @@ pub struct ReportData {
     pub bughunt: Source<HuntCell>,
     /// The fuzzing runs.
     pub fuzz: Source<FuzzStat>,
+    /// Callgrind's counts of one call per benchmark id.
+    pub counts: Source<CountResult>,
+    /// The bounds checks surviving in each variant file.
+    pub checks: Source<CheckFile>,
 }
 
 impl ReportData {
@@ -61,6 +78,8 @@ impl ReportData {
             peers: load_peers(&inputs.data.join("peers.json")),
             bughunt: load_json(&inputs.data.join("bughunt.json")),
             fuzz: load_json(&inputs.data.join("fuzz.json")),
+            counts: load_json(&inputs.data.join("counts.json")),
+            checks: load_json(&inputs.data.join("checks.json")),
         }
     }
 }
@@ -105,7 +124,11 @@ pub fn generate(inputs: &Inputs) -> io::Result<PathBuf> {
 const STYLE: &str = "
 body { font-family: sans-serif; margin: 0 auto; max-width: 1240px; padding: 0 16px 48px; color: #222; }
 header { border-bottom: 1px solid #ccc; }
-nav a { margin-right: 1.2em; }
+nav ol { columns: 2; margin: 4px 0 12px; }
+details { margin: 6px 0; }
+summary { cursor: pointer; font-weight: bold; padding: 4px 0; }
+#headline table { font-size: 14px; }
+#headline td:last-child { min-width: 320px; }
 section { border-bottom: 1px solid #eee; padding-bottom: 12px; }
 figure { margin: 12px 0 4px; }
 svg { max-width: 100%; height: auto; }
@@ -121,33 +144,41 @@ p.error { background: #fde8e8; border-left-color: #c00; color: #900; }
 ";
 
 /// One section of the page: element id, heading, introduction (HTML), provenance line (HTML), body.
-type Section = (&'static str, &'static str, &'static str, String, String);
+type Section = (&'static str, &'static str, String, String, String);
 
-/// The page, from already loaded data.
+/// The page, from already loaded data: the headline first, then the table of contents, the data
+/// sources and the other sections.
 pub fn render(data: &ReportData, generated: &Generated) -> io::Result<String> {
     let mut page = String::new();
     let _ = write!(
         page,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <title>rawcheck report</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<header>\n\
-         <h1>rawcheck report</h1>\n<p>Generated {} on {}.</p>\n",
+         <h1>rawcheck report: what do the checks cost?</h1>\n<p>Generated {} on {}.</p>\n\
+         </header>\n<main>\n",
         esc(&generated.time),
         esc(&generated.machine)
     );
-    page.push_str(&sources_table(data));
     let sections = sections(data)?;
-    page.push_str("<nav>");
-    for (id, title, ..) in &sections {
-        let _ = write!(page, "<a href=\"#{id}\">{title}</a>");
-    }
-    page.push_str("</nav>\n</header>\n<main>\n");
-    for (id, title, intro, prov, body) in sections {
+    for (i, (id, title, intro, prov, body)) in sections.iter().enumerate() {
+        if i == 1 {
+            page.push_str("<nav id=\"contents\">\n<h2>Contents</h2>\n<ol>");
+            for (id, title, ..) in &sections {
+                let _ = write!(page, "<li><a href=\"#{id}\">{title}</a></li>");
+            }
+            page.push_str("<li><a href=\"#sources\">Data sources</a></li></ol>\n</nav>\n");
+        }
         let _ = write!(
             page,
             "<section id=\"{id}\">\n<h2>{title}</h2>\n<p>{intro}</p>\n\
              <p class=\"prov\">{prov}</p>\n{body}</section>\n"
         );
     }
+    let _ = write!(
+        page,
+        "<section id=\"sources\">\n<h2>Data sources</h2>\n{}</section>\n",
+        sources_table(data)
+    );
     page.push_str("</main>\n</body>\n</html>\n");
     Ok(page)
 }
@@ -157,8 +188,8 @@ fn unless(notice: Option<String>, body: impl FnOnce() -> io::Result<String>) -> 
     notice.map_or_else(body, Ok)
 }
 
-/// The five sections in page order; a section without data holds the notice saying so instead.
-fn sections(data: &ReportData) -> io::Result<[Section; 5]> {
+/// The seven sections in page order; a section without data holds the notice saying so instead.
+fn sections(data: &ReportData) -> io::Result<[Section; 7]> {
     let bench = data.bench.records();
     let notices = [
         gate(&data.bench, "rawcheck's variants and sprs", BENCH_COMMAND),
@@ -170,13 +201,77 @@ fn sections(data: &ReportData) -> io::Result<[Section; 5]> {
         peers.push_str(&peers_section(bench, data.peers.records())?);
     }
     let bench_prov = prov_line(&data.bench);
+    let (counted, count_skips) = counted(data.counts.records());
+    let mut count_notices = String::new();
+    for skip in &count_skips {
+        let _ = writeln!(count_notices, "<p class=\"missing\">skipped: {}</p>", esc(skip));
+    }
+    let counts_prov = format!("{} {}", prov_line(&data.counts), prov_line(&data.checks));
+    let headline = {
+        let notices = [
+            gate(&data.bench, "wall time (criterion)", BENCH_COMMAND),
+            gate(&data.counts, "instruction counts", COUNTS_COMMAND),
+            gate(&data.checks, "surviving checks", CHECKS_COMMAND),
+        ];
+        let nothing = notices[..2].iter().all(Option::is_some);
+        let mut body: String = notices.into_iter().flatten().collect();
+        if !nothing {
+            let rows = headline_rows(bench, &counted, data.checks.records());
+            body.push_str(&headline_section(&rows)?);
+        }
+        body
+    };
+    let counts_body = format!(
+        "{count_notices}{}{}",
+        gate(&data.counts, "instruction counts", COUNTS_COMMAND)
+            .unwrap_or_else(|| counts_tables(&counted)),
+        gate(&data.checks, "surviving checks", CHECKS_COMMAND)
+            .unwrap_or_else(|| checks_table(data.checks.records())),
+    );
     Ok([
+        (
+            "headline",
+            "The answer: what the checks cost",
+            format!(
+                "Per kernel, at u{HEADLINE_INDEX} indices: how much longer the bounds-checked \
+                 <code>checked</code> and the safe-Rust <code>safe</code> variants take than \
+                 <code>raw</code> on the same matrix. Wall time is the <b>median over the matrix \
+                 families</b> of the per-family ratio t / t<sub>raw</sub>; its interval runs from \
+                 the median of the families' lower bounds to the median of their upper bounds. A \
+                 family's bounds are conservative: [lo<sub>v</sub> / hi<sub>raw</sub>, \
+                 hi<sub>v</sub> / lo<sub>raw</sub>] from criterion's 95&nbsp;% intervals of the two \
+                 means (at least 90&nbsp;% coverage). An interval containing 0 reads \
+                 <i>no measurable difference</i>. Instructions and branches are Callgrind's exact \
+                 counts (medians over families); a check <i>inside an inner loop</i> runs once per \
+                 entry. The verdict says <i>within noise</i> only when the interval contains 0 \
+                 (or, without wall time, when the instructions are within \
+                 {INSTRUCTION_NOISE_PERCENT}&nbsp;% of raw's), and names extra last-level misses \
+                 from {LL_MISS_NOTE} per nonzero."
+            ),
+            format!("{bench_prov} {counts_prov}"),
+            headline,
+        ),
+        (
+            "counts",
+            "Why: instructions, branches and misses per nonzero",
+            "Callgrind's counts of one kernel call, divided by the input's stored nonzeros, and \
+             what each variant executes beyond <code>raw</code> on the same matrix. Extra \
+             instructions and branches per nonzero are the checks actually executed; extra \
+             last-level misses are memory traffic the variant adds (e.g. a pre-fill). Below, the \
+             bounds checks that survive the optimiser in each variant file."
+                .into(),
+            counts_prov,
+            counts_body,
+        ),
         (
             "overhead",
             "Overhead of the checks",
             "How much slower the bounds-checked <code>checked</code> and the safe-Rust \
              <code>safe</code> variants are than <code>raw</code>: (t / t<sub>raw</sub> − 1) × 100 \
-             on the same matrix. 0&nbsp;% means the checks cost nothing; below 0 the variant beat raw.",
+             on the same matrix, with the interval propagated from the two means' confidence \
+             intervals (see the headline); <i>no measurable difference</i> where it contains 0. \
+             Below 0 the variant beat raw. The charts plot the point estimates."
+                .into(),
             bench_prov.clone(),
             unless(gate(&data.bench, "", BENCH_COMMAND), || {
                 overhead_section(bench)
@@ -187,7 +282,8 @@ fn sections(data: &ReportData) -> io::Result<[Section; 5]> {
             "Time per nonzero and the memcpy floor",
             "Mean time per stored nonzero. <code>memcpy</code> (dashed) copies exactly the bytes the \
              kernel must read and write, the floor no kernel can go below; the gap above it is what \
-             the algorithm costs beyond moving data.",
+             the algorithm costs beyond moving data."
+                .into(),
             bench_prov.clone(),
             unless(gate(&data.bench, "", BENCH_COMMAND), || {
                 floor_section(bench)
@@ -198,7 +294,8 @@ fn sections(data: &ReportData) -> io::Result<[Section; 5]> {
             "Against sprs, QuTiP and SciPy",
             "rawcheck's variants against <code>sprs</code> (Rust, same criterion run) and QuTiP's \
              and SciPy's kernels (timed by <code>scripts/peers</code> on the same matrices). The last \
-             column says whether each peer's output equals rawcheck's.",
+             column says whether each peer's output equals rawcheck's."
+                .into(),
             format!("{bench_prov} {}", prov_line(&data.peers)),
             peers,
         ),
@@ -207,7 +304,8 @@ fn sections(data: &ReportData) -> io::Result<[Section; 5]> {
             "Bugs against detectors",
             "Each seeded bug against each detector. A cell's colour is the outcome; a detected cell \
              shows the median time to detect over its repeats. <i>prevented</i>: the bug cannot be \
-             written in that variant's code.",
+             written in that variant's code."
+                .into(),
             prov_line(&data.bughunt),
             unless(gate(&data.bughunt, "", BUGHUNT_COMMAND), || {
                 detectors_section(data.bughunt.records())
@@ -217,7 +315,8 @@ fn sections(data: &ReportData) -> io::Result<[Section; 5]> {
             "fuzz",
             "Fuzzing throughput and the cost of ASan",
             "Fuzzing throughput of every target with AddressSanitizer and without any sanitizer; \
-             the ratio is the sanitizer's own cost.",
+             the ratio is the sanitizer's own cost."
+                .into(),
             prov_line(&data.fuzz),
             unless(gate(&data.fuzz, "", FUZZ_COMMAND), || {
                 fuzz_section(data.fuzz.records())
@@ -303,6 +402,8 @@ fn sources_table(data: &ReportData) -> String {
         row("peers", &data.peers, PEERS_COMMAND),
         row("bug hunt", &data.bughunt, BUGHUNT_COMMAND),
         row("fuzzing", &data.fuzz, FUZZ_COMMAND),
+        row("instruction counts", &data.counts, COUNTS_COMMAND),
+        row("surviving checks", &data.checks, CHECKS_COMMAND),
     ];
     let header = ["data", "path", "status", "machine", "taken", "produced by"].map(String::from);
     html::table("Data sources", &header, &rows)

@@ -8,22 +8,30 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 
 use plotters::style::RGBColor;
+use rawcheck_benches::kernels::{
+    ColumnStack, ColumnUnstack, Kernel, Permute, PermuteIndices, Reshape, Transpose,
+};
+use rawcheck_kernels::families::Family;
 
 use super::bench::Timing;
 use super::chart::{LineChart, Marker, Series, fmt_num, line_chart};
-use super::html::{NOT_RUN, figure, not_run, table};
+use super::derived::Ratio;
+use super::html::{NOT_RUN, esc, figure, not_run, table};
 
-/// The kernels every timing section accounts for, in page order.
+/// The kernels every section accounts for, in page order (the benches' names).
 pub const KERNELS: [&str; 6] = [
-    "reshape",
-    "transpose",
-    "column_stack",
-    "column_unstack",
-    "permute",
-    "permute_indices",
+    Reshape::NAME,
+    Transpose::NAME,
+    ColumnStack::NAME,
+    ColumnUnstack::NAME,
+    Permute::NAME,
+    PermuteIndices::NAME,
 ];
+
 /// Generated families in page order (`file-<name>` families follow, by name).
-const FAMILIES: [&str; 4] = ["uniform", "banded", "powerlaw", "tensor"];
+fn families() -> [&'static str; 4] {
+    Family::ALL.map(Family::name)
+}
 /// Variants in legend and column order.
 const VARIANTS: [&str; 7] = ["raw", "checked", "safe", "memcpy", "sprs", "qutip", "scipy"];
 /// What fills the benchmark data.
@@ -108,7 +116,7 @@ impl<'a> Group<'a> {
 }
 
 /// The colour of a variant, the same in every chart (Okabe–Ito palette; memcpy grey).
-fn variant_color(variant: &str) -> RGBColor {
+pub fn variant_color(variant: &str) -> RGBColor {
     match variant {
         "raw" => RGBColor(0, 114, 178),
         "checked" => RGBColor(213, 94, 0),
@@ -129,7 +137,7 @@ fn groups<'a>(timings: impl Iterator<Item = &'a Timing>) -> Vec<Group<'a>> {
         let id = &t.id;
         let kernel = (rank(&KERNELS, &id.kernel), id.kernel.as_str());
         let family = (
-            rank(&FAMILIES, &id.family),
+            rank(&families(), &id.family),
             id.family.starts_with("file-"),
             id.family.as_str(),
         );
@@ -148,25 +156,32 @@ fn groups<'a>(timings: impl Iterator<Item = &'a Timing>) -> Vec<Group<'a>> {
         .collect()
 }
 
-/// Charts and tables grouped under one heading per kernel, with "not run" for every kernel of
-/// [`KERNELS`] that has none.
-fn per_kernel(charts: Vec<(&str, String)>, command: &str) -> String {
-    let mut by_kernel: BTreeMap<(usize, &str), String> = BTreeMap::new();
+/// Items (a chart with its table, or a table) folded under one `<details>` per kernel (closed, its
+/// summary saying how many `noun`s it holds), with "not run" for every kernel of [`KERNELS`] that
+/// has none.
+pub fn per_kernel(charts: Vec<(&str, String)>, noun: &str, command: &str) -> String {
+    let mut by_kernel: BTreeMap<(usize, &str), (usize, String)> = BTreeMap::new();
     for (kernel, html) in charts {
-        by_kernel
+        let entry = by_kernel
             .entry((rank(&KERNELS, kernel), kernel))
-            .or_default()
-            .push_str(&html);
+            .or_default();
+        entry.0 += 1;
+        entry.1.push_str(&html);
     }
+    let mut out = String::new();
     for kernel in KERNELS {
-        by_kernel
-            .entry((rank(&KERNELS, kernel), kernel))
-            .or_insert_with(|| not_run(kernel, command));
+        if !by_kernel.contains_key(&(rank(&KERNELS, kernel), kernel)) {
+            out.push_str(&not_run(kernel, command));
+        }
     }
-    by_kernel
-        .into_iter()
-        .map(|((_, kernel), html)| format!("<h3>{}</h3>\n{html}", super::html::esc(kernel)))
-        .collect()
+    for ((_, kernel), (n, html)) in by_kernel {
+        let plural = if n == 1 { "" } else { "s" };
+        out.push_str(&format!(
+            "<details>\n<summary>{}: {n} {noun}{plural}</summary>\n{html}</details>\n",
+            esc(kernel)
+        ));
+    }
+    out
 }
 
 fn cell(v: Option<f64>) -> String {
@@ -177,9 +192,41 @@ fn per_nnz(row: &Row<'_>, variant: &str) -> Option<f64> {
     row.get(variant).map(|t| t.ns / t.id.nnz as f64)
 }
 
+/// `variant` over `raw` in this row.
+fn ratio(row: &Row<'_>, variant: &str) -> Option<Ratio> {
+    Some(Ratio::of(row.get(variant)?, row.get("raw")?))
+}
+
 /// Percent by which `variant` is slower than `raw` in this row.
 fn overhead(row: &Row<'_>, variant: &str) -> Option<f64> {
-    Some((row.get(variant)?.ns / row.get("raw")?.ns - 1.0) * 100.0)
+    ratio(row, variant).map(|r| r.percent())
+}
+
+/// What a reader sees for "no difference within the intervals".
+pub const NO_DIFFERENCE: &str = "no measurable difference";
+
+/// A signed percentage, `+15.0 %`.
+pub fn fmt_percent(p: f64) -> String {
+    let sign = if p > 0.0 { "+" } else { "" };
+    format!("{sign}{} %", fmt_num(p))
+}
+
+/// An overhead with its interval: `+15.0 % (+12.1 … +17.9)`, or [`NO_DIFFERENCE`] with the
+/// interval when it contains 0, or the number marked "no interval" when there is none.
+pub fn fmt_overhead(r: &Ratio) -> String {
+    let signed = |p: f64| fmt_percent(p).trim_end_matches(" %").to_owned();
+    match (r.measurable(), r.percent_bounds()) {
+        (Some(true), Some((lo, hi))) => format!(
+            "{} ({} … {})",
+            fmt_percent(r.percent()),
+            signed(lo),
+            signed(hi)
+        ),
+        (Some(false), Some((lo, hi))) => {
+            format!("{NO_DIFFERENCE} ({} … {} %)", signed(lo), signed(hi))
+        }
+        _ => format!("{} (no interval)", fmt_percent(r.percent())),
+    }
 }
 
 /// `overhead`: per kernel and family, the overhead of `checked` and `safe` over `raw`, in percent.
@@ -203,20 +250,26 @@ pub fn overhead_section(bench: &[Timing]) -> io::Result<String> {
         })?;
         let mut header: Vec<String> = vec!["nnz".into(), "index".into(), "raw (ns)".into()];
         header.extend(compared.iter().map(|v| format!("{v} (ns)")));
-        header.extend(compared.iter().map(|v| format!("{v} overhead (%)")));
+        header.extend(
+            compared
+                .iter()
+                .map(|v| format!("{v} overhead (%, interval)")),
+        );
         let rows = g.table_rows(|row| {
             let mut cells = vec![cell(row.get("raw").map(|t| t.ns))];
             cells.extend(compared.iter().map(|v| cell(row.get(v).map(|t| t.ns))));
-            cells.extend(compared.iter().map(|v| cell(overhead(row, v))));
+            cells.extend(compared.iter().map(|v| {
+                ratio(row, v).map_or_else(|| NOT_RUN.to_owned(), |r| fmt_overhead(&r))
+            }));
             cells
         });
         let caption = format!(
-            "{} on {}: mean time per call and overhead over raw",
+            "{} on {}: mean time per call and overhead over raw with its interval",
             g.kernel, g.family
         );
         charts.push((g.kernel, figure(&svg, &table(&caption, &header, &rows))));
     }
-    Ok(per_kernel(charts, BENCH_COMMAND))
+    Ok(per_kernel(charts, "chart", BENCH_COMMAND))
 }
 
 /// `floor`: per kernel and family, ns per nonzero of every variant with the memcpy floor.
@@ -235,7 +288,7 @@ pub fn floor_section(bench: &[Timing]) -> io::Result<String> {
             )?,
         ));
     }
-    Ok(per_kernel(charts, BENCH_COMMAND))
+    Ok(per_kernel(charts, "chart", BENCH_COMMAND))
 }
 
 /// `peers`: per kernel and family, rawcheck's variants against sprs, QuTiP and SciPy, ns per nonzero.
@@ -252,7 +305,7 @@ pub fn peers_section(bench: &[Timing], peers: &[Timing]) -> io::Result<String> {
             per_nnz_figure(&g, &variants, series, "rawcheck against its peers")?,
         ));
     }
-    Ok(per_kernel(charts, PEERS_COMMAND))
+    Ok(per_kernel(charts, "chart", PEERS_COMMAND))
 }
 
 /// A ns-per-nonzero chart with its table (and, when peers were compared, whether they agreed).
@@ -306,6 +359,7 @@ mod tests {
         Timing {
             id: BenchId::parse(id).unwrap(),
             ns,
+            interval: None,
             equal: None,
         }
     }

@@ -1,0 +1,155 @@
+//! The `counts` section: why a variant costs what it costs. Callgrind's exact counts per nonzero
+//! against raw on the same matrix (one folded table per kernel), and the bounds checks that
+//! survive the optimiser in each variant file (`scripts/asm-checks`).
+
+use std::collections::BTreeMap;
+
+use super::chart::fmt_num;
+use super::data::CheckFile;
+use super::derived::{Counted, check_count};
+use super::html::table;
+use rawcheck_kernels::Variant;
+
+use super::timing::{KERNELS, fmt_percent, per_kernel, rank};
+
+/// What fills the counts data.
+pub const COUNTS_COMMAND: &str = "cargo bench --bench counts";
+/// What fills the checks data.
+pub const CHECKS_COMMAND: &str = "scripts/asm-checks --json reports/data/checks.json";
+
+fn signed(v: f64) -> String {
+    let sign = if v > 0.0 { "+" } else { "" };
+    format!("{sign}{}", fmt_num(v))
+}
+
+/// One folded table per kernel: every counted id with its figures per nonzero and, for checked,
+/// safe and memcpy, what it executes beyond raw on the same matrix.
+pub fn counts_tables(counts: &[Counted]) -> String {
+    let mut by_kernel: BTreeMap<&str, Vec<&Counted>> = BTreeMap::new();
+    for c in counts {
+        by_kernel.entry(c.id.kernel.as_str()).or_default().push(c);
+    }
+    let header = [
+        "family",
+        "index",
+        "nnz (actual)",
+        "variant",
+        "instructions / nnz",
+        "branches / nnz",
+        "LL misses / nnz",
+        "extra instructions / nnz",
+        "extra branches / nnz",
+        "extra LL misses / nnz",
+        "instructions over raw",
+    ]
+    .map(String::from);
+    let tables = by_kernel
+        .into_iter()
+        .map(|(kernel, mut records)| {
+            records.sort_by_key(|c| (c.id.family.clone(), c.id.index, c.id.nnz, variant_rank(&c.id.variant)));
+            let rows: Vec<Vec<String>> = records
+                .iter()
+                .map(|c| {
+                    let extra = |f: &dyn Fn(&super::derived::Extra) -> String| {
+                        c.vs_raw.as_ref().map_or_else(|| "—".to_owned(), f)
+                    };
+                    vec![
+                        c.id.family.clone(),
+                        format!("u{}", c.id.index),
+                        c.nnz.to_string(),
+                        c.id.variant.clone(),
+                        fmt_num(c.per_nnz.instructions),
+                        fmt_num(c.per_nnz.branches),
+                        fmt_num(c.per_nnz.ll_misses),
+                        extra(&|e| signed(e.per_nnz.instructions)),
+                        extra(&|e| signed(e.per_nnz.branches)),
+                        extra(&|e| signed(e.per_nnz.ll_misses)),
+                        extra(&|e| fmt_percent(e.instructions_percent)),
+                    ]
+                })
+                .collect();
+            let caption = format!("{kernel}: counts of one call per stored nonzero (Callgrind)");
+            (kernel, table(&caption, &header, &rows))
+        })
+        .collect();
+    per_kernel(tables, "table", COUNTS_COMMAND)
+}
+
+fn variant_rank(variant: &str) -> usize {
+    let [raw, checked, safe] = Variant::ALL.map(Variant::name);
+    rank(&[raw, checked, safe, "memcpy"], variant)
+}
+
+/// A variant file `scripts/asm-checks` did not look at (unlike one with no surviving check).
+pub const NOT_EXAMINED: &str = "not examined";
+
+/// Every kernel x variant: how many checks survive, how many inside inner loops, and their lines;
+/// "not examined" where `checks.json` has no such file.
+pub fn checks_table(files: &[CheckFile]) -> String {
+    let header = [
+        "kernel",
+        "variant",
+        "file",
+        "surviving checks",
+        "inside inner loops",
+        "cannot tell",
+        "lines",
+    ]
+    .map(String::from);
+    let mut kernels: Vec<&str> = KERNELS.to_vec();
+    for f in files {
+        if !kernels.contains(&f.kernel.as_str()) {
+            kernels.push(&f.kernel);
+        }
+    }
+    let mut rows = Vec::new();
+    for kernel in kernels {
+        for variant in Variant::ALL.map(Variant::name) {
+            let Some(count) = check_count(files, kernel, variant) else {
+                let mut row = vec![kernel.to_owned(), variant.to_owned(), "—".to_owned()];
+                row.push(NOT_EXAMINED.to_owned());
+                row.extend(["—"; 3].map(String::from));
+                rows.push(row);
+                continue;
+            };
+            let examined: Vec<&CheckFile> = files
+                .iter()
+                .filter(|f| f.kernel == kernel && f.variant == variant)
+                .collect();
+            let lines: Vec<String> = examined
+                .iter()
+                .flat_map(|f| f.checks.iter())
+                .map(|c| {
+                    let place = match c.inner_loop {
+                        Some(true) => "inner loop",
+                        Some(false) => "outside",
+                        None => "?",
+                    };
+                    format!("{} ({place}): {}", c.line, c.code.trim())
+                })
+                .collect();
+            rows.push(vec![
+                kernel.to_owned(),
+                variant.to_owned(),
+                examined
+                    .iter()
+                    .map(|f| f.file.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                count.surviving.to_string(),
+                count.inner.to_string(),
+                count.unknown.to_string(),
+                if lines.is_empty() {
+                    "none".to_owned()
+                } else {
+                    lines.join("; ")
+                },
+            ]);
+        }
+    }
+    table(
+        "Bounds checks surviving the optimiser, per variant file",
+        &header,
+        &rows,
+    )
+}

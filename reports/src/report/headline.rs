@@ -1,0 +1,341 @@
+//! The `headline` section: the answer on one screen. One table row per kernel at nnz 1e5 (and 1e6
+//! where measured), u32 indices, with the checked and safe variants' wall-time overhead (median
+//! over families, with interval), their instruction overhead, extra branches per nonzero, checks
+//! surviving inside inner loops, and a verdict sentence generated from those numbers; below it one
+//! chart of every kernel's overhead.
+//!
+//! Verdict rules, per variant (the sentence joins checked's and safe's):
+//! - wall-time interval contains 0: "within noise of raw", adding the counted cost when the
+//!   variant executes at least [`INSTRUCTION_NOISE_PERCENT`] more instructions than raw (noise can
+//!   hide a real small cost);
+//! - interval above 0: how much slower ("1.30x raw", or "+4.2 % over raw" below 1.1x), then why:
+//!   the extra instructions and branches per nonzero, or, when the instructions are within the
+//!   threshold of raw's, that the checks do not explain it; extra last-level misses from
+//!   [`LL_MISS_NOTE`] per nonzero up; how many checks survive inside inner loops;
+//! - interval below 0: how much faster, and whether the counts explain it;
+//! - no wall time but counts: "the same instructions as raw" within the threshold, else the
+//!   counted cost.
+
+use std::collections::BTreeMap;
+use std::io;
+
+use rawcheck_kernels::Variant;
+
+use super::bench::{BenchId, Timing};
+use super::counts::NOT_EXAMINED;
+use super::chart::{BarChart, BarSeries, bar_chart, fmt_axis, fmt_num};
+use super::data::CheckFile;
+use super::derived::{
+    CheckCount, Counted, PerNnz, Ratio, check_count, median, median_ratio, ratios_over_raw,
+};
+use super::html::{NOT_RUN, figure, table};
+use super::timing::{KERNELS, fmt_overhead, fmt_percent, variant_color};
+
+/// The sizes the headline reports, when measured (1e5 always has a row).
+pub const HEADLINE_NNZ: [u64; 2] = [100_000, 1_000_000];
+/// The index width the headline reports (the kernels' default).
+pub const HEADLINE_INDEX: u32 = 32;
+/// Instruction overhead (percent) below which a variant executes "the same instructions as raw".
+pub const INSTRUCTION_NOISE_PERCENT: f64 = 1.0;
+/// Extra last-level misses per nonzero from which a verdict mentions them.
+pub const LL_MISS_NOTE: f64 = 0.01;
+
+/// The variants compared with raw.
+fn compared() -> [&'static str; 2] {
+    [Variant::Checked.name(), Variant::Safe.name()]
+}
+
+/// The deterministic counts of one variant against raw, medians over families.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CountSummary {
+    /// Median instruction overhead over raw, percent.
+    pub instructions_percent: f64,
+    /// Median extra instructions, branches and last-level misses per nonzero.
+    pub extra: PerNnz,
+    /// Families counted.
+    pub families: usize,
+}
+
+/// One variant of one headline row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VariantSummary {
+    /// `checked` or `safe`.
+    pub variant: &'static str,
+    /// Median over families of the time over raw, with the interval of the medians of the bounds.
+    pub wall: Option<Ratio>,
+    /// Families timed.
+    pub families: usize,
+    /// The counts against raw.
+    pub counts: Option<CountSummary>,
+    /// The surviving checks of the variant's file (`None`: not examined).
+    pub checks: Option<CheckCount>,
+}
+
+/// One kernel at one size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeadlineRow {
+    /// Kernel name.
+    pub kernel: &'static str,
+    /// Nominal nnz.
+    pub nnz: u64,
+    /// checked, then safe.
+    pub variants: Vec<VariantSummary>,
+}
+
+impl HeadlineRow {
+    fn variant(&self, name: &str) -> Option<&VariantSummary> {
+        self.variants.iter().find(|v| v.variant == name)
+    }
+
+    /// The row's verdict: checked's and safe's sentences.
+    pub fn verdict(&self) -> String {
+        let parts: Vec<String> = self.variants.iter().map(verdict).collect();
+        let mut sentence = parts.join("; ");
+        sentence.push('.');
+        sentence
+    }
+}
+
+/// The headline rows: every kernel at 1e5, and at 1e6 when anything was measured there.
+pub fn headline_rows(bench: &[Timing], counts: &[Counted], checks: &[CheckFile]) -> Vec<HeadlineRow> {
+    let ratios = ratios_over_raw(bench);
+    let at = |id: &BenchId, kernel: &str, nnz: u64| {
+        id.kernel == kernel && id.nnz == nnz && id.index == HEADLINE_INDEX
+    };
+    let mut rows = Vec::new();
+    for kernel in KERNELS {
+        for nnz in HEADLINE_NNZ {
+            let measured = bench.iter().any(|t| at(&t.id, kernel, nnz))
+                || counts.iter().any(|c| at(&c.id, kernel, nnz));
+            if nnz != HEADLINE_NNZ[0] && !measured {
+                continue;
+            }
+            let variants = compared()
+                .into_iter()
+                .map(|variant| {
+                    let wall: Vec<Ratio> = ratios
+                        .iter()
+                        .filter(|(id, _)| at(id, kernel, nnz) && id.variant == variant)
+                        .map(|(_, r)| *r)
+                        .collect();
+                    let extras: Vec<_> = counts
+                        .iter()
+                        .filter(|c| at(&c.id, kernel, nnz) && c.id.variant == variant)
+                        .filter_map(|c| c.vs_raw)
+                        .collect();
+                    let med = |f: &dyn Fn(&super::derived::Extra) -> f64| {
+                        median(&extras.iter().map(f).collect::<Vec<_>>())
+                    };
+                    let counts = med(&|e| e.instructions_percent).map(|pct| CountSummary {
+                        instructions_percent: pct,
+                        extra: PerNnz {
+                            instructions: med(&|e| e.per_nnz.instructions).unwrap_or(0.0),
+                            branches: med(&|e| e.per_nnz.branches).unwrap_or(0.0),
+                            ll_misses: med(&|e| e.per_nnz.ll_misses).unwrap_or(0.0),
+                        },
+                        families: extras.len(),
+                    });
+                    VariantSummary {
+                        variant,
+                        wall: median_ratio(&wall),
+                        families: wall.len(),
+                        counts,
+                        checks: check_count(checks, kernel, variant),
+                    }
+                })
+                .collect();
+            rows.push(HeadlineRow {
+                kernel,
+                nnz,
+                variants,
+            });
+        }
+    }
+    rows
+}
+
+/// `+3.0`: a signed number.
+fn signed(v: f64) -> String {
+    let sign = if v > 0.0 { "+" } else { "" };
+    format!("{sign}{}", fmt_num(v))
+}
+
+/// "+3.0 instructions and +1.0 branches per nonzero (+30 %)".
+fn counted_cost(c: &CountSummary) -> String {
+    format!(
+        "{} instructions and {} branches per nonzero ({} instructions)",
+        signed(c.extra.instructions),
+        signed(c.extra.branches),
+        fmt_percent(c.instructions_percent)
+    )
+}
+
+/// How much slower or faster than raw: `1.30x raw`, `+4.2 % over raw`, `1.25x faster than raw`.
+fn speed(r: &Ratio) -> String {
+    if r.point >= 1.1 {
+        format!("{}x raw", fmt_num(r.point))
+    } else if r.point > 1.0 / 1.1 {
+        format!("{} over raw", fmt_percent(r.percent()))
+    } else {
+        format!("{}x faster than raw", fmt_num(1.0 / r.point))
+    }
+}
+
+/// One variant's part of the verdict, by the rules of the module documentation.
+pub fn verdict(s: &VariantSummary) -> String {
+    let v = s.variant;
+    let counts = s.counts.as_ref();
+    let same_instructions =
+        |c: &CountSummary| c.instructions_percent.abs() < INSTRUCTION_NOISE_PERCENT;
+    let Some(wall) = s.wall else {
+        return match counts {
+            None => format!("{v}: not measured"),
+            Some(c) if same_instructions(c) => format!(
+                "{v} executes the same instructions as raw (within {INSTRUCTION_NOISE_PERCENT} %; no wall time)"
+            ),
+            Some(c) => format!("{v} executes {} (no wall time)", counted_cost(c)),
+        };
+    };
+    if wall.measurable() == Some(false) {
+        return match counts {
+            Some(c) if c.instructions_percent >= INSTRUCTION_NOISE_PERCENT => format!(
+                "{v} within noise of raw, though it executes {}",
+                counted_cost(c)
+            ),
+            _ => format!("{v} within noise of raw"),
+        };
+    }
+    let mut why = Vec::new();
+    if let Some(c) = counts {
+        if same_instructions(c) {
+            why.push(format!(
+                "its instructions are within {INSTRUCTION_NOISE_PERCENT} % of raw's, so the checks do not explain it"
+            ));
+        } else {
+            why.push(counted_cost(c));
+        }
+        if c.extra.ll_misses >= LL_MISS_NOTE {
+            why.push(format!(
+                "{} last-level misses per nonzero",
+                signed(c.extra.ll_misses)
+            ));
+        }
+    }
+    if let Some(checks) = s.checks.filter(|c| c.inner > 0 && wall.point > 1.0) {
+        let plural = if checks.inner == 1 { "" } else { "s" };
+        why.push(format!(
+            "{} check{plural} survive inside its inner loops",
+            checks.inner
+        ));
+    }
+    let mut out = format!("{v} {}", speed(&wall));
+    if wall.measurable().is_none() {
+        out.push_str(" (no interval)");
+    }
+    if !why.is_empty() {
+        out.push_str(": ");
+        out.push_str(&why.join(", "));
+    }
+    out
+}
+
+/// The headline table and chart (the caller adds the notices for missing data).
+pub fn headline_section(rows: &[HeadlineRow]) -> io::Result<String> {
+    let both = |row: &HeadlineRow, cell: &dyn Fn(&VariantSummary) -> String| {
+        compared()
+            .iter()
+            .map(|v| row.variant(v).map_or_else(|| NOT_RUN.to_owned(), cell))
+            .collect::<Vec<_>>()
+            .join(" / ")
+    };
+    let counts_cell = |s: &VariantSummary, f: &dyn Fn(&CountSummary) -> String| {
+        s.counts.as_ref().map_or_else(|| NOT_RUN.to_owned(), f)
+    };
+    let header = [
+        "kernel",
+        "nnz",
+        "checked: time over raw (median over families, interval)",
+        "safe: time over raw (median over families, interval)",
+        "instructions over raw (checked / safe)",
+        "extra branches per nonzero (checked / safe)",
+        "checks inside inner loops (checked / safe)",
+        "families timed / counted",
+        "verdict",
+    ]
+    .map(String::from);
+    let table_rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            let wall = |name: &str| {
+                row.variant(name)
+                    .and_then(|s| s.wall)
+                    .map_or_else(|| NOT_RUN.to_owned(), |r| fmt_overhead(&r))
+            };
+            let [checked, safe] = compared();
+            vec![
+                row.kernel.to_owned(),
+                fmt_axis(row.nnz as f64),
+                wall(checked),
+                wall(safe),
+                both(row, &|s| counts_cell(s, &|c| fmt_percent(c.instructions_percent))),
+                both(row, &|s| counts_cell(s, &|c| signed(c.extra.branches))),
+                both(row, &|s| {
+                    s.checks.map_or_else(
+                        || NOT_EXAMINED.to_owned(),
+                        |c| format!("{} of {}", c.inner, c.surviving),
+                    )
+                }),
+                format!(
+                    "{} / {}",
+                    row.variants.iter().map(|v| v.families).max().unwrap_or(0),
+                    row.variants
+                        .iter()
+                        .filter_map(|v| v.counts.map(|c| c.families))
+                        .max()
+                        .unwrap_or(0)
+                ),
+                row.verdict(),
+            ]
+        })
+        .collect();
+    let caption = format!(
+        "The cost of the checks per kernel (u{HEADLINE_INDEX} indices)"
+    );
+    let tab = table(&caption, &header, &table_rows);
+    Ok(format!("{tab}{}", headline_chart(rows)?))
+}
+
+/// One chart of every kernel: checked's and safe's overhead at 1e5 with the interval whiskers.
+fn headline_chart(rows: &[HeadlineRow]) -> io::Result<String> {
+    let at: BTreeMap<&str, &HeadlineRow> = rows
+        .iter()
+        .filter(|r| r.nnz == HEADLINE_NNZ[0])
+        .map(|r| (r.kernel, r))
+        .collect();
+    let series = compared()
+        .into_iter()
+        .map(|variant| {
+            let wall = |kernel: &str| at.get(kernel)?.variant(variant)?.wall;
+            BarSeries {
+                label: format!("{variant} over raw"),
+                color: variant_color(variant),
+                values: KERNELS.iter().map(|k| wall(k).map(|r| r.percent())).collect(),
+                intervals: KERNELS
+                    .iter()
+                    .map(|k| wall(k).and_then(|r| r.percent_bounds()))
+                    .collect(),
+            }
+        })
+        .collect();
+    let svg = bar_chart(&BarChart {
+        title: format!(
+            "Time over raw at nnz {}: median over families, with interval",
+            fmt_axis(HEADLINE_NNZ[0] as f64)
+        ),
+        x_label: "kernel".into(),
+        y_label: "time over raw (%)".into(),
+        categories: KERNELS.iter().map(|k| k.to_string()).collect(),
+        series,
+    })?;
+    Ok(figure(&svg, ""))
+}
