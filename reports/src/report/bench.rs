@@ -161,10 +161,9 @@ fn read_measurement(dir: &Path) -> Result<(Timing, Option<SystemTime>), String> 
     let ns = positive(estimates.mean.point_estimate, &bench.full_id)?;
     let interval = match estimates.mean.confidence_interval {
         None => None,
-        Some(ci) if ci.lower_bound <= ns && ns <= ci.upper_bound => Some((
-            positive(ci.lower_bound, &bench.full_id)?,
-            ci.upper_bound,
-        )),
+        Some(ci) if ci.lower_bound <= ns && ns <= ci.upper_bound => {
+            Some((positive(ci.lower_bound, &bench.full_id)?, ci.upper_bound))
+        }
         Some(ci) => {
             return Err(format!(
                 "{}: mean {ns} ns outside its interval [{}, {}]",

@@ -19,6 +19,8 @@ const LEGEND_MIN_WIDTH: u32 = 170;
 /// Width of the plot of a line chart, legend excluded, pixels.
 const LINE_PLOT_WIDTH: u32 = 550;
 const FONT: &str = "sans-serif";
+/// A bar's label when its interval contains 0: too small to tell from no difference.
+pub const NO_DIFFERENCE_MARK: &str = "≈ 0";
 
 /// The width of a legend strip that holds its longest label in full: the symbol takes 46 px and a
 /// character of 16 px sans-serif at most 10 px (wider than the average, so no label is cut off).
@@ -257,7 +259,8 @@ pub fn fmt_num(v: f64) -> String {
     } else if a >= 1.0 {
         format!("{v:.2}")
     } else {
-        let decimals = (2.0 - a.log10().floor()) as usize;
+        // The nudge keeps 0.0999999... (a rounding error of 0.1) at 3 significant digits.
+        let decimals = (2.0 - (a * (1.0 + 1e-9)).log10().floor()) as usize;
         format!("{v:.decimals$}")
     }
 }
@@ -330,7 +333,8 @@ where
 }
 
 /// Renders grouped bars as SVG, each bar with its whisker (if any) and its value beyond the bar's
-/// end ("not run" where it has none). Negative values hang below the zero line.
+/// end: "not run" where it has none, [`NO_DIFFERENCE_MARK`] where its interval contains 0. Negative
+/// values hang below the zero line.
 pub fn bar_chart(c: &BarChart) -> io::Result<String> {
     let n = c.categories.len().max(1);
     let key_width = legend_width(c.series.iter().map(|s| s.label.as_str()));
@@ -373,6 +377,7 @@ pub fn bar_chart(c: &BarChart) -> io::Result<String> {
             for (i, v) in s.values.iter().enumerate() {
                 let x0 = i as f64 + 0.1 + slot * j as f64;
                 let mid = x0 + slot / 2.0;
+                let interval = s.intervals.get(i).copied().flatten();
                 if let Some(v) = *v {
                     chart
                         .draw_series([Rectangle::new(
@@ -381,7 +386,7 @@ pub fn bar_chart(c: &BarChart) -> io::Result<String> {
                         )])
                         .map_err(draw_err)?;
                 }
-                if let Some((lo, hi)) = s.intervals.get(i).copied().flatten() {
+                if let Some((lo, hi)) = interval {
                     let cap = slot / 4.0;
                     for line in [
                         vec![(mid, lo), (mid, hi)],
@@ -393,7 +398,13 @@ pub fn bar_chart(c: &BarChart) -> io::Result<String> {
                             .map_err(draw_err)?;
                     }
                 }
-                let label = v.map_or_else(|| NOT_RUN.to_owned(), fmt_num);
+                let label = match (v, interval) {
+                    (None, _) => NOT_RUN.to_owned(),
+                    (Some(_), Some((lo, hi))) if lo <= 0.0 && 0.0 <= hi => {
+                        NO_DIFFERENCE_MARK.into()
+                    }
+                    (Some(v), _) => fmt_num(*v),
+                };
                 let (lo, hi) = extent(s, i).unwrap_or((0.0, 0.0));
                 let (anchor, end, offset) = if v.unwrap_or(0.0) < 0.0 {
                     (VPos::Top, lo, 3)
@@ -500,6 +511,7 @@ mod tests {
         assert_eq!(fmt_num(5.0), "5.00");
         assert_eq!(fmt_num(0.1234), "0.123");
         assert_eq!(fmt_num(0.01234), "0.0123");
+        assert_eq!(fmt_num(600600.0 / 600000.0 - 1.0), "0.00100");
         assert_eq!(fmt_num(-7.5), "-7.50");
         assert_eq!(fmt_num(0.0), "0");
         assert_eq!(fmt_axis(1000.0), "1e3");

@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 
 use super::chart::fmt_num;
 use super::data::CheckFile;
-use super::derived::{Counted, check_count};
-use super::html::table;
+use super::derived::{Counted, Extra, check_count};
+use super::html::{not_run, table};
 use rawcheck_kernels::Variant;
 
-use super::timing::{KERNELS, fmt_percent, per_kernel, rank};
+use super::timing::{KERNELS, families, fmt_percent, per_kernel, rank};
 
 /// What fills the counts data.
 pub const COUNTS_COMMAND: &str = "cargo bench --bench counts";
@@ -22,17 +22,24 @@ fn signed(v: f64) -> String {
     format!("{sign}{}", fmt_num(v))
 }
 
-/// One folded table per kernel: every counted id with its figures per nonzero and, for checked,
-/// safe and memcpy, what it executes beyond raw on the same matrix.
+/// One table per kernel and family, folded per kernel: every counted id with its figures per
+/// nonzero and, for checked, safe and memcpy, what it executes beyond raw on the same matrix.
 pub fn counts_tables(counts: &[Counted]) -> String {
-    let mut by_kernel: BTreeMap<&str, Vec<&Counted>> = BTreeMap::new();
+    type Key<'a> = (usize, &'a str, usize, &'a str);
+    let mut groups: BTreeMap<Key<'_>, Vec<&Counted>> = BTreeMap::new();
     for c in counts {
-        by_kernel.entry(c.id.kernel.as_str()).or_default().push(c);
+        let (kernel, family) = (c.id.kernel.as_str(), c.id.family.as_str());
+        let key = (
+            rank(&KERNELS, kernel),
+            kernel,
+            rank(&families(), family),
+            family,
+        );
+        groups.entry(key).or_default().push(c);
     }
     let header = [
-        "family",
-        "index",
         "nnz (actual)",
+        "index",
         "variant",
         "instructions / nnz",
         "branches / nnz",
@@ -43,20 +50,19 @@ pub fn counts_tables(counts: &[Counted]) -> String {
         "instructions over raw",
     ]
     .map(String::from);
-    let tables = by_kernel
+    let tables = groups
         .into_iter()
-        .map(|(kernel, mut records)| {
-            records.sort_by_key(|c| (c.id.family.clone(), c.id.index, c.id.nnz, variant_rank(&c.id.variant)));
+        .map(|((_, kernel, _, family), mut records)| {
+            records.sort_by_key(|c| (c.id.index, c.id.nnz, variant_rank(&c.id.variant)));
             let rows: Vec<Vec<String>> = records
                 .iter()
                 .map(|c| {
-                    let extra = |f: &dyn Fn(&super::derived::Extra) -> String| {
+                    let extra = |f: &dyn Fn(&Extra) -> String| {
                         c.vs_raw.as_ref().map_or_else(|| "—".to_owned(), f)
                     };
                     vec![
-                        c.id.family.clone(),
-                        format!("u{}", c.id.index),
                         c.nnz.to_string(),
+                        format!("u{}", c.id.index),
                         c.id.variant.clone(),
                         fmt_num(c.per_nnz.instructions),
                         fmt_num(c.per_nnz.branches),
@@ -68,7 +74,8 @@ pub fn counts_tables(counts: &[Counted]) -> String {
                     ]
                 })
                 .collect();
-            let caption = format!("{kernel}: counts of one call per stored nonzero (Callgrind)");
+            let caption =
+                format!("{kernel} on {family}: counts of one call per stored nonzero (Callgrind)");
             (kernel, table(&caption, &header, &rows))
         })
         .collect();
@@ -83,8 +90,9 @@ fn variant_rank(variant: &str) -> usize {
 /// A variant file `scripts/asm-checks` did not look at (unlike one with no surviving check).
 pub const NOT_EXAMINED: &str = "not examined";
 
-/// Every kernel x variant: how many checks survive, how many inside inner loops, and their lines;
-/// "not examined" where `checks.json` has no such file.
+/// Every examined kernel x variant: how many checks survive, how many inside inner loops, and their
+/// lines; "not examined" where `checks.json` has no such file, and one notice naming the kernels it
+/// has no file of at all.
 pub fn checks_table(files: &[CheckFile]) -> String {
     let header = [
         "kernel",
@@ -102,8 +110,11 @@ pub fn checks_table(files: &[CheckFile]) -> String {
             kernels.push(&f.kernel);
         }
     }
+    let (examined, unexamined): (Vec<&str>, Vec<&str>) = kernels
+        .into_iter()
+        .partition(|k| files.iter().any(|f| f.kernel == *k));
     let mut rows = Vec::new();
-    for kernel in kernels {
+    for kernel in examined {
         for variant in Variant::ALL.map(Variant::name) {
             let Some(count) = check_count(files, kernel, variant) else {
                 let mut row = vec![kernel.to_owned(), variant.to_owned(), "—".to_owned()];
@@ -112,11 +123,11 @@ pub fn checks_table(files: &[CheckFile]) -> String {
                 rows.push(row);
                 continue;
             };
-            let examined: Vec<&CheckFile> = files
+            let variant_files: Vec<&CheckFile> = files
                 .iter()
                 .filter(|f| f.kernel == kernel && f.variant == variant)
                 .collect();
-            let lines: Vec<String> = examined
+            let lines: Vec<String> = variant_files
                 .iter()
                 .flat_map(|f| f.checks.iter())
                 .map(|c| {
@@ -131,7 +142,7 @@ pub fn checks_table(files: &[CheckFile]) -> String {
             rows.push(vec![
                 kernel.to_owned(),
                 variant.to_owned(),
-                examined
+                variant_files
                     .iter()
                     .map(|f| f.file.as_str())
                     .collect::<Vec<_>>()
@@ -142,14 +153,21 @@ pub fn checks_table(files: &[CheckFile]) -> String {
                 if lines.is_empty() {
                     "none".to_owned()
                 } else {
-                    lines.join("; ")
+                    lines.join(" · ")
                 },
             ]);
         }
     }
-    table(
+    let mut out = table(
         "Bounds checks surviving the optimiser, per variant file",
         &header,
         &rows,
-    )
+    );
+    if !unexamined.is_empty() {
+        out.push_str(&not_run(
+            &format!("surviving checks of {}", unexamined.join(", ")),
+            CHECKS_COMMAND,
+        ));
+    }
+    out
 }

@@ -192,8 +192,7 @@ fn extra(variant: &CountResult, raw: &CountResult) -> Extra {
             branches: diff(variant.branches, raw.branches),
             ll_misses: diff(variant.ll_misses, raw.ll_misses),
         },
-        instructions_percent: (variant.instructions as f64 / raw.instructions.max(1) as f64
-            - 1.0)
+        instructions_percent: (variant.instructions as f64 / raw.instructions.max(1) as f64 - 1.0)
             * 100.0,
     }
 }
@@ -217,7 +216,11 @@ pub fn check_count(files: &[CheckFile], kernel: &str, variant: &str) -> Option<C
         .fold(None, |acc: Option<CheckCount>, f| {
             let mut c = acc.unwrap_or_default();
             c.surviving += f.checks.len();
-            c.inner += f.checks.iter().filter(|c| c.inner_loop == Some(true)).count();
+            c.inner += f
+                .checks
+                .iter()
+                .filter(|c| c.inner_loop == Some(true))
+                .count();
             c.unknown += f.checks.iter().filter(|c| c.inner_loop.is_none()).count();
             Some(c)
         })
@@ -248,7 +251,9 @@ mod tests {
         assert!(close(r.percent(), 30.0));
         let (lo, hi) = r.percent_bounds().unwrap();
         // 120 / 110 = 1.0909..., 140 / 90 = 1.5555...
-        assert!(close(lo, 100.0 * (120.0 / 110.0 - 1.0)) && close(hi, 100.0 * (140.0 / 90.0 - 1.0)));
+        assert!(
+            close(lo, 100.0 * (120.0 / 110.0 - 1.0)) && close(hi, 100.0 * (140.0 / 90.0 - 1.0))
+        );
         assert_eq!(r.measurable(), Some(true));
         let close_call = timing("t/u/safe/32/10", 105.0, Some((95.0, 115.0)));
         assert_eq!(Ratio::of(&close_call, &raw).measurable(), Some(false));

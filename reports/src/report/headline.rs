@@ -22,8 +22,8 @@ use std::io;
 use rawcheck_kernels::Variant;
 
 use super::bench::{BenchId, Timing};
-use super::counts::NOT_EXAMINED;
 use super::chart::{BarChart, BarSeries, bar_chart, fmt_axis, fmt_num};
+use super::counts::NOT_EXAMINED;
 use super::data::CheckFile;
 use super::derived::{
     CheckCount, Counted, PerNnz, Ratio, check_count, median, median_ratio, ratios_over_raw,
@@ -97,7 +97,11 @@ impl HeadlineRow {
 }
 
 /// The headline rows: every kernel at 1e5, and at 1e6 when anything was measured there.
-pub fn headline_rows(bench: &[Timing], counts: &[Counted], checks: &[CheckFile]) -> Vec<HeadlineRow> {
+pub fn headline_rows(
+    bench: &[Timing],
+    counts: &[Counted],
+    checks: &[CheckFile],
+) -> Vec<HeadlineRow> {
     let ratios = ratios_over_raw(bench);
     let at = |id: &BenchId, kernel: &str, nnz: u64| {
         id.kernel == kernel && id.nnz == nnz && id.index == HEADLINE_INDEX
@@ -241,12 +245,14 @@ pub fn verdict(s: &VariantSummary) -> String {
 
 /// The headline table and chart (the caller adds the notices for missing data).
 pub fn headline_section(rows: &[HeadlineRow]) -> io::Result<String> {
+    // "a / b" for checked and safe, or one word when both say the same missing thing.
     let both = |row: &HeadlineRow, cell: &dyn Fn(&VariantSummary) -> String| {
-        compared()
+        let mut cells: Vec<String> = compared()
             .iter()
             .map(|v| row.variant(v).map_or_else(|| NOT_RUN.to_owned(), cell))
-            .collect::<Vec<_>>()
-            .join(" / ")
+            .collect();
+        cells.dedup_by(|a, b| a == b && (a == NOT_RUN || a == NOT_EXAMINED));
+        cells.join(" / ")
     };
     let counts_cell = |s: &VariantSummary, f: &dyn Fn(&CountSummary) -> String| {
         s.counts.as_ref().map_or_else(|| NOT_RUN.to_owned(), f)
@@ -254,11 +260,11 @@ pub fn headline_section(rows: &[HeadlineRow]) -> io::Result<String> {
     let header = [
         "kernel",
         "nnz",
-        "checked: time over raw (median over families, interval)",
-        "safe: time over raw (median over families, interval)",
+        "checked: time over raw",
+        "safe: time over raw",
         "instructions over raw (checked / safe)",
-        "extra branches per nonzero (checked / safe)",
-        "checks inside inner loops (checked / safe)",
+        "extra branches / nnz (checked / safe)",
+        "checks in inner loops (checked / safe)",
         "families timed / counted",
         "verdict",
     ]
@@ -277,12 +283,17 @@ pub fn headline_section(rows: &[HeadlineRow]) -> io::Result<String> {
                 fmt_axis(row.nnz as f64),
                 wall(checked),
                 wall(safe),
-                both(row, &|s| counts_cell(s, &|c| fmt_percent(c.instructions_percent))),
+                both(row, &|s| {
+                    counts_cell(s, &|c| fmt_percent(c.instructions_percent))
+                }),
                 both(row, &|s| counts_cell(s, &|c| signed(c.extra.branches))),
                 both(row, &|s| {
                     s.checks.map_or_else(
                         || NOT_EXAMINED.to_owned(),
-                        |c| format!("{} of {}", c.inner, c.surviving),
+                        |c| match c.surviving {
+                            0 => "0".to_owned(),
+                            n => format!("{} of {n}", c.inner),
+                        },
                     )
                 }),
                 format!(
@@ -299,7 +310,8 @@ pub fn headline_section(rows: &[HeadlineRow]) -> io::Result<String> {
         })
         .collect();
     let caption = format!(
-        "The cost of the checks per kernel (u{HEADLINE_INDEX} indices)"
+        "The cost of the checks per kernel (u{HEADLINE_INDEX} indices; time over raw: median over \
+         families, with interval)"
     );
     let tab = table(&caption, &header, &table_rows);
     Ok(format!("{tab}{}", headline_chart(rows)?))
@@ -319,7 +331,10 @@ fn headline_chart(rows: &[HeadlineRow]) -> io::Result<String> {
             BarSeries {
                 label: format!("{variant} over raw"),
                 color: variant_color(variant),
-                values: KERNELS.iter().map(|k| wall(k).map(|r| r.percent())).collect(),
+                values: KERNELS
+                    .iter()
+                    .map(|k| wall(k).map(|r| r.percent()))
+                    .collect(),
                 intervals: KERNELS
                     .iter()
                     .map(|k| wall(k).and_then(|r| r.percent_bounds()))

@@ -128,7 +128,11 @@ nav ol { columns: 2; margin: 4px 0 12px; }
 details { margin: 6px 0; }
 summary { cursor: pointer; font-weight: bold; padding: 4px 0; }
 #headline table { font-size: 14px; }
-#headline td:last-child { min-width: 320px; }
+#headline td:first-child { white-space: nowrap; font-weight: bold; }
+#headline td { overflow-wrap: normal; }
+#headline td:nth-child(3), #headline td:nth-child(4) { min-width: 130px; }
+#headline td:last-child { min-width: 340px; }
+p.note { font-size: 14px; color: #333; }
 section { border-bottom: 1px solid #eee; padding-bottom: 12px; }
 figure { margin: 12px 0 4px; }
 svg { max-width: 100%; height: auto; }
@@ -136,7 +140,7 @@ table { border-collapse: collapse; margin: 4px 0 20px; font-size: 13px; }
 caption { text-align: left; font-weight: bold; padding: 4px 0; }
 th, td { border: 1px solid #ccc; padding: 2px 8px; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; }
-td { max-width: 420px; overflow-wrap: anywhere; }
+td { max-width: 420px; overflow-wrap: break-word; }
 .missing { color: #8a5a00; }
 p.missing, p.error { background: #fff6e0; padding: 6px 10px; border-left: 4px solid #e0a000; }
 p.error { background: #fde8e8; border-left-color: #c00; color: #900; }
@@ -170,8 +174,12 @@ pub fn render(data: &ReportData, generated: &Generated) -> io::Result<String> {
         }
         let _ = write!(
             page,
-            "<section id=\"{id}\">\n<h2>{title}</h2>\n<p>{intro}</p>\n\
-             <p class=\"prov\">{prov}</p>\n{body}</section>\n"
+            "<section id=\"{id}\">\n<h2>{title}</h2>\n<p>{intro}</p>\n{}{body}</section>\n",
+            if prov.is_empty() {
+                String::new()
+            } else {
+                format!("<p class=\"prov\">{prov}</p>\n")
+            }
         );
     }
     let _ = write!(
@@ -204,7 +212,11 @@ fn sections(data: &ReportData) -> io::Result<[Section; 7]> {
     let (counted, count_skips) = counted(data.counts.records());
     let mut count_notices = String::new();
     for skip in &count_skips {
-        let _ = writeln!(count_notices, "<p class=\"missing\">skipped: {}</p>", esc(skip));
+        let _ = writeln!(
+            count_notices,
+            "<p class=\"missing\">skipped: {}</p>",
+            esc(skip)
+        );
     }
     let counts_prov = format!("{} {}", prov_line(&data.counts), prov_line(&data.checks));
     let headline = {
@@ -235,21 +247,25 @@ fn sections(data: &ReportData) -> io::Result<[Section; 7]> {
             format!(
                 "Per kernel, at u{HEADLINE_INDEX} indices: how much longer the bounds-checked \
                  <code>checked</code> and the safe-Rust <code>safe</code> variants take than \
-                 <code>raw</code> on the same matrix. Wall time is the <b>median over the matrix \
+                 <code>raw</code> on the same matrices, and why. How the numbers are made is \
+                 under the chart."
+            ),
+            String::new(),
+            format!(
+                "{headline}<p class=\"note\">Wall time is the <b>median over the matrix \
                  families</b> of the per-family ratio t / t<sub>raw</sub>; its interval runs from \
                  the median of the families' lower bounds to the median of their upper bounds. A \
                  family's bounds are conservative: [lo<sub>v</sub> / hi<sub>raw</sub>, \
                  hi<sub>v</sub> / lo<sub>raw</sub>] from criterion's 95&nbsp;% intervals of the two \
-                 means (at least 90&nbsp;% coverage). An interval containing 0 reads \
-                 <i>no measurable difference</i>. Instructions and branches are Callgrind's exact \
-                 counts (medians over families); a check <i>inside an inner loop</i> runs once per \
-                 entry. The verdict says <i>within noise</i> only when the interval contains 0 \
-                 (or, without wall time, when the instructions are within \
-                 {INSTRUCTION_NOISE_PERCENT}&nbsp;% of raw's), and names extra last-level misses \
-                 from {LL_MISS_NOTE} per nonzero."
+                 means (so at least 90&nbsp;% coverage). An interval containing 0 reads <i>no \
+                 measurable difference</i>. Instructions and branches are Callgrind's exact counts \
+                 of one call (medians over families); a check <i>inside an inner loop</i> runs \
+                 about once per entry. The verdict says <i>within noise</i> only when the interval \
+                 contains 0, and <i>the same instructions</i> only within \
+                 {INSTRUCTION_NOISE_PERCENT}&nbsp;% of raw's; it names extra last-level misses \
+                 from {LL_MISS_NOTE} per nonzero.</p>\n<p class=\"prov\">{bench_prov} \
+                 {counts_prov}</p>\n"
             ),
-            format!("{bench_prov} {counts_prov}"),
-            headline,
         ),
         (
             "counts",

@@ -1,11 +1,26 @@
 //! The generator on the committed fixture (`reports/tests/fixtures/`): a small criterion tree
-//! (transpose on uniform matrices, u32, five variants over nnz 1e3..1e5; reshape, u64, raw and
-//! checked; a `base/` decoy and a bench of another id shape), bughunt.json (one object per line, every
-//! outcome, a superseded cell and an HTML injection), peers.json and fuzz.json (object form).
+//! (transpose on uniform matrices, u32, five variants over nnz 1e3..1e5, and raw, checked and safe
+//! on banded and powerlaw at 1e5; reshape, u64, raw and checked; a `base/` decoy and a bench of
+//! another id shape), bughunt.json (one object per line, every outcome, a superseded cell and an
+//! HTML injection), peers.json and fuzz.json (object form), counts.json (transpose on three
+//! families and reshape at 1e5, u32, and an id of another shape) and checks.json (transpose's three
+//! files, reshape's checked and safe).
 
 use std::path::Path;
 
 use super::*;
+
+/// Every section, in page order.
+const SECTIONS: [&str; 8] = [
+    "headline",
+    "counts",
+    "overhead",
+    "floor",
+    "peers",
+    "detectors",
+    "fuzz",
+    "sources",
+];
 
 fn fixture() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
@@ -60,8 +75,8 @@ fn criterion_tree_reads_new_estimates_only() {
     };
     assert_eq!(
         data.records.len(),
-        5 * 3 + 2 * 2,
-        "transpose 5 variants x 3 nnz, reshape 2 x 2"
+        5 * 3 + 2 * 3 + 2 * 2,
+        "transpose 5 variants x 3 nnz on uniform and 3 variants on 2 more families, reshape 2 x 2"
     );
     assert!(
         data.records.iter().all(|t| t.ns != 99999.0),
@@ -78,9 +93,9 @@ fn criterion_tree_reads_new_estimates_only() {
         .iter()
         .find(|t| t.id == BenchId::parse("transpose/uniform/raw/32/1000").unwrap());
     assert_eq!(
-        raw.map(|t| t.ns),
-        Some(5000.0),
-        "mean.point_estimate, not the median"
+        raw.map(|t| (t.ns, t.interval)),
+        Some((5000.0, Some((4900.0, 5100.0)))),
+        "mean.point_estimate and its confidence interval, not the median"
     );
     assert!(data.provenance.modified.is_some() && data.provenance.machine.is_none());
     assert!(matches!(
@@ -128,19 +143,33 @@ fn the_page_has_a_header_nav_and_the_five_sections() {
             "2025-06-01T12:00:00Z",
             "2025-06-02T08:30:00Z",
             "(file time)",
-            "19 records, 1 skipped: misc/sum/1000",
+            "25 records, 1 skipped: misc/sum/1000",
         ],
     );
-    for id in ["overhead", "floor", "peers", "detectors", "fuzz"] {
+    for id in SECTIONS {
         assert!(page.contains(&format!("<a href=\"#{id}\">")), "nav to {id}");
         let s = section(&page, id);
-        assert!(s.contains("<svg"), "{id} has a chart");
         assert!(s.contains("<table>"), "{id} has a table");
-        assert!(
-            s.contains("class=\"prov\">Data: "),
-            "{id} says where its data is from"
-        );
+        if !["counts", "sources"].contains(&id) {
+            assert!(s.contains("<svg"), "{id} has a chart");
+        }
+        if id != "sources" {
+            assert!(
+                s.contains("class=\"prov\">Data: "),
+                "{id} says where its data is from"
+            );
+        }
     }
+    let order: Vec<usize> = SECTIONS
+        .iter()
+        .map(|id| page.find(&format!("<section id=\"{id}\">")).unwrap())
+        .collect();
+    assert!(order.is_sorted(), "sections in page order");
+    let contents = page.find("<nav id=\"contents\">").unwrap();
+    assert!(
+        order[0] < contents && contents < order[1],
+        "the headline comes first, then the contents"
+    );
     assert_eq!(
         page.matches("<script").count(),
         0,
@@ -167,17 +196,28 @@ fn overhead_section_plots_checked_and_safe_over_raw() {
             ">checked u32<",
             ">safe u32<",
             ">checked u64<",
-            // transpose u32, nnz 1e3: raw 5000, checked 5500 (+10 %), safe 5100 (+2 %).
-            "<td>1000</td><td>u32</td><td>5000</td><td>5500</td><td>5100</td><td>10.0</td><td>2.00</td>",
-            // nnz 1e5: checked +15 %, safe -1 %.
-            "<td>100000</td><td>u32</td><td>460000</td><td>529000</td><td>455400</td><td>15.0</td><td>-1.00</td>",
-            // reshape u64: checked +10 % then +5 %.
-            "<td>10000</td><td>u64</td><td>25000</td><td>26250</td><td>5.00</td>",
-            "column_stack: not run — run <code>scripts/bench quick</code>",
+            // transpose u32, nnz 1e3: raw 5000 [4900, 5100], checked 5500 [5390, 5610]: +10 %,
+            // bounds 5390 / 5100 = 1.0569 and 5610 / 4900 = 1.1449; safe 5100 [4998, 5202]:
+            // 4998 / 5100 = 0.98 and 5202 / 4900 = 1.0616 contain 1.
+            "<td>1000</td><td>u32</td><td>5000</td><td>5500</td><td>5100</td>\
+             <td>+10.0 % (+5.69 … +14.5)</td><td>no measurable difference (-2.00 … +6.16 %)</td>",
+            // nnz 1e5: checked +15 % [518420 / 469200, 539580 / 450800] = [1.1049, 1.1969].
+            "<td>100000</td><td>u32</td><td>460000</td><td>529000</td><td>455400</td>\
+             <td>+15.0 % (+10.5 … +19.7)</td><td>no measurable difference (-4.88 … +3.04 %)</td>",
+            // reshape u64, nnz 1e4: checked +5 % [25725 / 25500, 26775 / 24500] = [1.0088, 1.0929].
+            "<td>10000</td><td>u64</td><td>25000</td><td>26250</td><td>+5.00 % (+0.882 … +9.29)</td>",
+            "column_stack, column_unstack, permute, permute_indices: not run — run \
+             <code>scripts/bench quick</code>",
+            "<summary>reshape: 1 chart</summary>",
+            "<summary>transpose: 3 charts</summary>",
         ],
     );
     assert!(!s.contains(">memcpy u32<"), "memcpy has no overhead");
-    assert_eq!(s.matches("<svg").count(), 2, "reshape and transpose");
+    assert_eq!(
+        s.matches("<svg").count(),
+        4,
+        "reshape, transpose on three families"
+    );
 }
 
 #[test]
@@ -199,7 +239,7 @@ fn floor_section_plots_ns_per_nonzero_with_memcpy() {
             // transpose nnz 1e3: 5000, 5500, 5100, 1500, 8000 ns over 1000 nonzeros.
             "<td>1000</td><td>u32</td><td>5.00</td><td>5.50</td><td>5.10</td><td>1.50</td><td>8.00</td>",
             "<td>100000</td><td>u32</td><td>4.60</td><td>5.29</td><td>4.55</td><td>1.30</td><td>8.00</td>",
-            "permute_indices: not run",
+            "permute, permute_indices: not run",
         ],
     );
     assert!(!s.contains("qutip"), "peers have their own section");
@@ -224,7 +264,8 @@ fn peers_section_compares_with_sprs_qutip_and_scipy() {
             "<td>250</td><td>90.0</td><td>qutip: yes, scipy: yes</td>",
             "<td>9.00</td><td>qutip: yes, scipy: NO</td>",
             "Fixture CPU",
-            "reshape: not run — run <code>scripts/peers</code>",
+            "reshape, column_stack, column_unstack, permute, permute_indices: not run — run \
+             <code>scripts/peers</code>",
         ],
     );
     assert_eq!(s.matches("<svg").count(), 1, "only transpose has peers");
@@ -290,6 +331,17 @@ fn missing_data_says_not_run_and_how_to_run_it() {
     let page = render_from(&empty.path().join("criterion"), empty.path());
     assert!(!page.contains("<svg"), "no empty charts");
     for (id, command) in [
+        ("headline", "scripts/bench quick"),
+        ("headline", "cargo bench --bench counts"),
+        (
+            "headline",
+            "scripts/asm-checks --json reports/data/checks.json",
+        ),
+        ("counts", "cargo bench --bench counts"),
+        (
+            "counts",
+            "scripts/asm-checks --json reports/data/checks.json",
+        ),
         ("overhead", "scripts/bench quick"),
         ("floor", "scripts/bench quick"),
         ("peers", "scripts/peers"),
@@ -349,4 +401,229 @@ fn generate_writes_index_html() {
         "the generating machine is named"
     );
     assert!(!target.join("index.html.tmp").exists());
+}
+
+#[test]
+fn counts_and_checks_of_the_fixture_parse() {
+    let counts = load_json::<CountResult>(&fixture().join("counts.json"));
+    assert_eq!(counts.records().len(), 14);
+    let p = counts.provenance().unwrap();
+    assert_eq!(p.date.as_deref(), Some("2025-06-03T09:00:00Z"));
+    assert_eq!(
+        p.machine.as_deref(),
+        Some("Fixture CPU @ 3.0GHz, 2 logical cores")
+    );
+    let first = &counts.records()[0];
+    assert_eq!(
+        (
+            first.id.as_str(),
+            first.nnz,
+            first.instructions,
+            first.branches
+        ),
+        (
+            "transpose/uniform/raw/32/100000",
+            100_000,
+            1_000_000,
+            200_000
+        )
+    );
+    assert_eq!(
+        (first.branch_misses, first.l1_misses, first.ll_misses),
+        (900, 20_000, 5000)
+    );
+
+    let checks = load_json::<CheckFile>(&fixture().join("checks.json"));
+    assert_eq!(
+        checks.records().len(),
+        5,
+        "checks.json names its records `files`"
+    );
+    assert_eq!(
+        checks.provenance().unwrap().date.as_deref(),
+        Some("2025-06-03T09:30:00Z")
+    );
+    let safe = &checks.records()[2];
+    assert_eq!(
+        (
+            safe.kernel.as_str(),
+            safe.variant.as_str(),
+            safe.checks.len()
+        ),
+        ("transpose", "safe", 1)
+    );
+    assert_eq!(safe.checks[0].inner_loop, None, "null: cannot tell");
+    assert!(checks.records()[0].checks.is_empty());
+}
+
+#[test]
+fn derived_counts_and_checks_of_the_fixture() {
+    let counts = load_json::<CountResult>(&fixture().join("counts.json"));
+    let (records, skipped) = counted(counts.records());
+    assert_eq!(records.len(), 13);
+    assert_eq!(skipped.len(), 1);
+    assert!(skipped[0].starts_with("not-an-id:"));
+    let extra = |id: &str| {
+        records
+            .iter()
+            .find(|c| c.id == BenchId::parse(id).unwrap())
+            .unwrap()
+            .vs_raw
+            .unwrap()
+    };
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+    // raw Ir 1_000_000, checked 1_300_000, nnz 100_000: +3.0 per nonzero, +30 %; branches
+    // 200_000 -> 300_000: +1.0 per nonzero; LL misses equal.
+    let e = extra("transpose/uniform/checked/32/100000");
+    assert!(close(e.per_nnz.instructions, 3.0) && close(e.instructions_percent, 30.0));
+    assert!(close(e.per_nnz.branches, 1.0) && close(e.per_nnz.ll_misses, 0.0));
+    // safe on powerlaw: Ir 1_200_000 -> 1_212_000 (+0.12, +1 %), LL 8000 -> 13000 (+0.05).
+    let e = extra("transpose/powerlaw/safe/32/100000");
+    assert!(close(e.per_nnz.instructions, 0.12) && close(e.instructions_percent, 1.0));
+    assert!(close(e.per_nnz.ll_misses, 0.05) && close(e.per_nnz.branches, 0.02));
+    // reshape divides by its actual nnz, 100_012: Ir +100_012 and Bc +50_006.
+    let e = extra("reshape/uniform/checked/32/100000");
+    assert!(close(e.per_nnz.instructions, 1.0) && close(e.per_nnz.branches, 0.5));
+    // memcpy against raw: Ir 100_000 vs 1_000_000: -9 per nonzero, -90 %.
+    let e = extra("transpose/uniform/memcpy/32/100000");
+    assert!(close(e.per_nnz.instructions, -9.0) && close(e.instructions_percent, -90.0));
+
+    let checks = load_json::<CheckFile>(&fixture().join("checks.json"));
+    let count = |k, v| check_count(checks.records(), k, v);
+    let c = |surviving, inner, unknown| {
+        Some(CheckCount {
+            surviving,
+            inner,
+            unknown,
+        })
+    };
+    assert_eq!(count("transpose", "checked"), c(3, 2, 0));
+    assert_eq!(count("transpose", "safe"), c(1, 0, 1));
+    assert_eq!(count("transpose", "raw"), c(0, 0, 0), "examined, none left");
+    assert_eq!(count("reshape", "raw"), None, "not examined");
+    assert_eq!(count("permute", "safe"), None);
+}
+
+#[test]
+fn the_headline_takes_medians_over_families() {
+    let page_data = ReportData::load(&inputs(
+        &fixture().join("criterion"),
+        fixture(),
+        Path::new("unused"),
+    ));
+    let (counts, _) = counted(page_data.counts.records());
+    let rows = headline_rows(
+        page_data.bench.records(),
+        &counts,
+        page_data.checks.records(),
+    );
+    let kernels: Vec<&str> = rows.iter().map(|r| r.kernel).collect();
+    assert_eq!(
+        kernels,
+        [
+            "reshape",
+            "transpose",
+            "column_stack",
+            "column_unstack",
+            "permute",
+            "permute_indices"
+        ],
+        "one row per kernel at 1e5, none at 1e6 (not measured)"
+    );
+    let transpose = &rows[1];
+    let [checked, safe] = [&transpose.variants[0], &transpose.variants[1]];
+    // checked over raw at 1e5: uniform 1.15 [518420 / 469200, 539580 / 450800], banded 1.2
+    // [118800 / 101000, 121200 / 99000], powerlaw 1.3 [257400 / 202000, 262600 / 198000].
+    let wall = checked.wall.unwrap();
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+    assert!(close(wall.point, 1.2));
+    let (lo, hi) = wall.bounds.unwrap();
+    assert!(close(lo, 118_800.0 / 101_000.0) && close(hi, 121_200.0 / 99_000.0));
+    assert_eq!(checked.families, 3);
+    // safe: 0.99, 1.01, 1.2 -> 1.01; the lower bounds' median 0.99 is below 1.
+    let wall = safe.wall.unwrap();
+    assert!(close(wall.point, 1.01));
+    assert_eq!(wall.measurable(), Some(false));
+    // counts: checked +30 %, +40 %, +25 % -> 30 %; extra branches 1.0, 1.0, 1.2 -> 1.0.
+    let c = checked.counts.unwrap();
+    assert!(close(c.instructions_percent, 30.0) && close(c.extra.branches, 1.0));
+    assert_eq!(c.families, 3);
+    assert_eq!(checked.checks.map(|c| c.inner), Some(2));
+    assert_eq!(
+        transpose.verdict(),
+        "checked 1.20x raw: +3.00 instructions and +1.00 branches per nonzero (+30.0 % \
+         instructions), 2 checks survive inside its inner loops; safe within noise of raw."
+    );
+    // reshape: counted (u32) but timed only at u64.
+    assert_eq!(
+        rows[0].verdict(),
+        "checked executes +1.00 instructions and +0.500 branches per nonzero (+16.7 % \
+         instructions) (no wall time); safe executes the same instructions as raw (within 1 %; \
+         no wall time)."
+    );
+    assert_eq!(
+        rows[2].verdict(),
+        "checked: not measured; safe: not measured."
+    );
+}
+
+#[test]
+fn the_headline_section_opens_the_page() {
+    let page = fixture_page();
+    let s = section(&page, "headline");
+    assert_all(
+        &s,
+        "headline",
+        &[
+            "<td>transpose</td><td>1e5</td><td>+20.0 % (+17.6 … +22.4)</td>\
+             <td>no measurable difference (-1.00 … +3.04 %)</td><td>+30.0 % / +0.500 %</td>\
+             <td>+1.00 / 0</td><td>2 of 3 / 0 of 1</td><td>3 / 3</td>",
+            "<td>reshape</td><td>1e5</td><td class=\"missing\">not run</td>",
+            "<td>1 of 1 / 0</td>",
+            // column_stack: nothing measured, each pair of missing cells said once.
+            "<td class=\"missing\">not run</td><td class=\"missing\">not run</td>\
+             <td>not examined</td><td>0 / 0</td>",
+            "median over the matrix families",
+            "[lo<sub>v</sub> / hi<sub>raw</sub>, hi<sub>v</sub> / lo<sub>raw</sub>]",
+            // The chart: every kernel, checked's bar labelled with its value, safe's as within
+            // its interval.
+            "Time over raw at nnz 1e5: median over families, with interval",
+            ">checked over raw<",
+            ">safe over raw<",
+            ">20.0<",
+            ">≈ 0<",
+            ">permute_indices<",
+        ],
+    );
+    assert_eq!(s.matches("<svg").count(), 1, "one chart");
+}
+
+#[test]
+fn the_counts_section_explains_with_counts_and_checks() {
+    let page = fixture_page();
+    let s = section(&page, "counts");
+    assert_all(
+        &s,
+        "counts",
+        &[
+            "transpose on uniform: counts of one call per stored nonzero (Callgrind)",
+            // 1_300_000 Ir, 300_000 Bc, 5000 LL misses over 100_000 nonzeros; +3, +1, 0, +30 %.
+            "<td>100000</td><td>u32</td><td>checked</td><td>13.0</td><td>3.00</td><td>0.0500</td>\
+             <td>+3.00</td><td>+1.00</td><td>0</td><td>+30.0 %</td>",
+            "<td>100012</td><td>u32</td><td>raw</td><td>6.00</td>",
+            "skipped: not-an-id",
+            "<summary>transpose: 3 tables</summary>",
+            "column_stack, column_unstack, permute, permute_indices: not run — run \
+             <code>cargo bench --bench counts</code>",
+            "<td>transpose</td><td>checked</td><td>kernels/src/transpose/checked.rs</td><td>3</td>\
+             <td>2</td><td>0</td><td>31 (inner loop): let k = next[c as usize];",
+            "<td>reshape</td><td>raw</td><td>—</td><td>not examined</td>",
+            "surviving checks of column_stack, column_unstack, permute, permute_indices: not run",
+        ],
+    );
+    let uniform = s.find("transpose on uniform").unwrap();
+    assert!(
+        uniform < s.find("transpose on banded").unwrap(),
+        "families in their enum order"
+    );
 }
