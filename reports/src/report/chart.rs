@@ -53,6 +53,8 @@ pub struct Series {
     pub dashed: bool,
     /// Points `(x, y)`, x > 0 ascending.
     pub points: Vec<(f64, f64)>,
+    /// Intervals `(x, lower, upper)` drawn as whiskers in the series' colour; empty for none.
+    pub whiskers: Vec<(f64, f64, f64)>,
 }
 
 /// A line chart over a logarithmic x axis.
@@ -268,7 +270,15 @@ pub fn fmt_num(v: f64) -> String {
 /// Renders a line chart (nnz-like log x axis) as SVG.
 pub fn line_chart(c: &LineChart) -> io::Result<String> {
     let series: Vec<&Series> = c.series.iter().filter(|s| !s.points.is_empty()).collect();
-    let points = || series.iter().flat_map(|s| s.points.iter().copied());
+    let points = || {
+        series.iter().flat_map(|s| {
+            let ends = s
+                .whiskers
+                .iter()
+                .flat_map(|&(x, lo, hi)| [(x, lo), (x, hi)]);
+            s.points.iter().copied().chain(ends)
+        })
+    };
     let x = decades(points().map(|p| p.0));
     let key_width = legend_width(series.iter().map(|s| s.label.as_str()));
     svg((LINE_PLOT_WIDTH + key_width, 380), &c.title, |_, body| {
@@ -327,6 +337,14 @@ where
         .map_err(draw_err)?;
         for &p in &s.points {
             draw_marker(chart.plotting_area(), p, s.color, s.marker)?;
+        }
+        for &(x, lo, hi) in &s.whiskers {
+            chart
+                .draw_series([PathElement::new(
+                    vec![(x, lo), (x, hi)],
+                    s.color.stroke_width(1),
+                )])
+                .map_err(draw_err)?;
         }
     }
     Ok(())
@@ -547,6 +565,7 @@ mod tests {
                     marker: Marker::Circle,
                     dashed: false,
                     points: vec![(1e3, 5.0), (1e4, 4.2), (1e5, 4.6)],
+                    whiskers: vec![(1e4, 4.0, 4.4)],
                 },
                 Series {
                     label: "empty".into(),
@@ -554,6 +573,7 @@ mod tests {
                     marker: Marker::Cross,
                     dashed: true,
                     points: vec![],
+                    whiskers: vec![],
                 },
             ],
         };

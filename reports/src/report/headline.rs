@@ -354,3 +354,122 @@ fn headline_chart(rows: &[HeadlineRow]) -> io::Result<String> {
     })?;
     Ok(figure(&svg, ""))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(
+        wall: Option<(f64, f64, f64)>,
+        counts: Option<(f64, f64, f64, f64)>,
+    ) -> VariantSummary {
+        VariantSummary {
+            variant: "safe",
+            wall: wall.map(|(point, lo, hi)| Ratio {
+                point,
+                bounds: Some((lo, hi)),
+            }),
+            families: 4,
+            counts: counts.map(|(pct, instructions, branches, ll_misses)| CountSummary {
+                instructions_percent: pct,
+                extra: PerNnz {
+                    instructions,
+                    branches,
+                    ll_misses,
+                },
+                families: 4,
+            }),
+            checks: Some(CheckCount {
+                surviving: 5,
+                inner: 4,
+                unknown: 0,
+            }),
+        }
+    }
+
+    #[test]
+    fn within_noise_only_when_the_interval_contains_no_difference() {
+        assert_eq!(
+            verdict(&summary(
+                Some((1.02, 0.97, 1.08)),
+                Some((0.2, 0.01, 0.0, 0.0))
+            )),
+            "safe within noise of raw"
+        );
+        assert_eq!(
+            verdict(&summary(
+                Some((1.02, 0.97, 1.08)),
+                Some((5.0, 0.5, 0.25, 0.0))
+            )),
+            "safe within noise of raw, though it executes +0.500 instructions and +0.250 \
+             branches per nonzero (+5.00 % instructions)",
+            "a counted cost the noise hides is named"
+        );
+    }
+
+    #[test]
+    fn a_measurable_cost_is_explained_by_the_counts() {
+        assert_eq!(
+            verdict(&summary(Some((1.3, 1.2, 1.4)), Some((20.0, 2.0, 2.1, 0.5)))),
+            "safe 1.30x raw: +2.00 instructions and +2.10 branches per nonzero (+20.0 % \
+             instructions), +0.500 last-level misses per nonzero, 4 checks survive inside its \
+             inner loops"
+        );
+        assert_eq!(
+            verdict(&summary(
+                Some((1.05, 1.02, 1.08)),
+                Some((0.5, 0.05, 0.0, 0.0))
+            )),
+            "safe +5.00 % over raw: its instructions are within 1 % of raw's, so the checks do \
+             not explain it, 4 checks survive inside its inner loops"
+        );
+        assert_eq!(
+            verdict(&summary(
+                Some((0.8, 0.75, 0.85)),
+                Some((-3.0, -0.3, 0.0, 0.0))
+            )),
+            "safe 1.25x faster than raw: -0.300 instructions and 0 branches per nonzero (-3.00 % \
+             instructions)",
+            "checks in inner loops are not offered as the reason for being faster"
+        );
+    }
+
+    #[test]
+    fn without_wall_time_the_counts_speak() {
+        assert_eq!(
+            verdict(&summary(None, Some((0.4, 0.04, 0.0, 0.0)))),
+            "safe executes the same instructions as raw (within 1 %; no wall time)"
+        );
+        assert_eq!(
+            verdict(&summary(None, Some((12.0, 1.2, 0.5, 0.0)))),
+            "safe executes +1.20 instructions and +0.500 branches per nonzero (+12.0 % \
+             instructions) (no wall time)"
+        );
+        assert_eq!(verdict(&summary(None, None)), "safe: not measured");
+    }
+
+    #[test]
+    fn a_row_at_1e6_appears_only_when_measured() {
+        let t = |id: &str, ns: f64| Timing {
+            id: BenchId::parse(id).unwrap(),
+            ns,
+            interval: Some((ns * 0.99, ns * 1.01)),
+            equal: None,
+        };
+        let bench = [
+            t("permute/uniform/raw/32/1000000", 1000.0),
+            t("permute/uniform/safe/32/1000000", 2000.0),
+            t("permute/uniform/safe/64/100000", 2000.0),
+        ];
+        let rows = headline_rows(&bench, &[], &[]);
+        let sizes: Vec<(&str, u64)> = rows.iter().map(|r| (r.kernel, r.nnz)).collect();
+        assert_eq!(sizes.len(), KERNELS.len() + 1);
+        assert!(sizes.contains(&("permute", 1_000_000)));
+        let row = rows.iter().find(|r| r.nnz == 1_000_000).unwrap();
+        assert_eq!(
+            row.verdict(),
+            "checked: not measured; safe 2.00x raw.",
+            "no checks data, no claim about them"
+        );
+    }
+}

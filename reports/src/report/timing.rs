@@ -45,6 +45,9 @@ pub fn rank(order: &[&str], s: &str) -> usize {
     order.iter().position(|o| *o == s).unwrap_or(order.len())
 }
 
+/// A value's `(lower, upper)` bounds, if it has them.
+type Interval = Option<(f64, f64)>;
+
 /// The timings of one (index width, nnz), by variant.
 type Row<'a> = BTreeMap<&'a str, &'a Timing>;
 
@@ -70,20 +73,29 @@ impl<'a> Group<'a> {
         self.rows.keys().map(|&(index, _)| index).collect()
     }
 
-    /// One series per variant and index width: `y(row, timing)` for each row holding the variant.
+    /// One series per variant and index width: `y(row, timing)` for each row holding the variant,
+    /// a value with its interval if it has one.
     fn series(
         &self,
         variants: &[&str],
-        y: impl Fn(&Row<'a>, &Timing) -> Option<f64>,
+        y: impl Fn(&Row<'a>, &Timing) -> Option<(f64, Interval)>,
     ) -> Vec<Series> {
         let mut out = Vec::new();
         for &variant in variants {
             for index in self.indices() {
-                let points = self
+                let values: Vec<(f64, f64, Interval)> = self
                     .rows
                     .iter()
                     .filter(|((i, _), _)| *i == index)
-                    .filter_map(|(&(_, nnz), row)| Some((nnz as f64, y(row, row.get(variant)?)?)))
+                    .filter_map(|(&(_, nnz), row)| {
+                        let (v, interval) = y(row, row.get(variant)?)?;
+                        Some((nnz as f64, v, interval))
+                    })
+                    .collect();
+                let points = values.iter().map(|&(x, v, _)| (x, v)).collect();
+                let whiskers = values
+                    .iter()
+                    .filter_map(|&(x, _, interval)| interval.map(|(lo, hi)| (x, lo, hi)))
                     .collect();
                 out.push(Series {
                     label: format!("{variant} u{index}"),
@@ -95,6 +107,7 @@ impl<'a> Group<'a> {
                     },
                     dashed: variant == "memcpy",
                     points,
+                    whiskers,
                 });
             }
         }
@@ -199,11 +212,6 @@ fn ratio(row: &Row<'_>, variant: &str) -> Option<Ratio> {
     Some(Ratio::of(row.get(variant)?, row.get("raw")?))
 }
 
-/// Percent by which `variant` is slower than `raw` in this row.
-fn overhead(row: &Row<'_>, variant: &str) -> Option<f64> {
-    ratio(row, variant).map(|r| r.percent())
-}
-
 /// What a reader sees for "no difference within the intervals".
 pub const NO_DIFFERENCE: &str = "no measurable difference";
 
@@ -236,7 +244,10 @@ pub fn overhead_section(bench: &[Timing]) -> io::Result<String> {
     let mut charts = Vec::new();
     for g in groups(bench.iter()) {
         let compared = g.variants(&["checked", "safe"]);
-        let series = g.series(&compared, |row, t| overhead(row, &t.id.variant));
+        let series = g.series(&compared, |row, t| {
+            let r = ratio(row, &t.id.variant)?;
+            Some((r.percent(), r.percent_bounds()))
+        });
         if series.iter().all(|s| s.points.is_empty()) {
             continue;
         }
@@ -280,7 +291,7 @@ pub fn floor_section(bench: &[Timing]) -> io::Result<String> {
     let mut charts = Vec::new();
     for g in groups(bench.iter()) {
         let variants = g.variants(&["raw", "checked", "safe", "memcpy", "sprs"]);
-        let series = g.series(&variants, |_, t| Some(t.ns / t.id.nnz as f64));
+        let series = g.series(&variants, |_, t| Some((t.ns / t.id.nnz as f64, None)));
         charts.push((
             g.kernel,
             per_nnz_figure(
@@ -302,7 +313,7 @@ pub fn peers_section(bench: &[Timing], peers: &[Timing]) -> io::Result<String> {
             continue;
         }
         let variants = g.variants(&["raw", "checked", "safe", "sprs", "qutip", "scipy"]);
-        let series = g.series(&variants, |_, t| Some(t.ns / t.id.nnz as f64));
+        let series = g.series(&variants, |_, t| Some((t.ns / t.id.nnz as f64, None)));
         charts.push((
             g.kernel,
             per_nnz_figure(&g, &variants, series, "rawcheck against its peers")?,
@@ -402,6 +413,9 @@ mod tests {
         ];
         let g = &groups(timings.iter())[0];
         let row = &g.rows[&(32, 1000)];
+        fn overhead(row: &Row<'_>, variant: &str) -> Option<f64> {
+            ratio(row, variant).map(|r| r.percent())
+        }
         let rounded = |v: Option<f64>| v.map(|v| (v * 1e9).round() / 1e9);
         assert_eq!(rounded(overhead(row, "checked")), Some(25.0));
         assert_eq!(rounded(overhead(row, "safe")), Some(-5.0));
@@ -410,7 +424,9 @@ mod tests {
             None,
             "no raw u64 to compare with"
         );
-        let series = g.series(&["checked"], |row, t| overhead(row, &t.id.variant));
+        let series = g.series(&["checked"], |row, t| {
+            Some((overhead(row, &t.id.variant)?, None))
+        });
         let labels: Vec<_> = series
             .iter()
             .map(|s| (s.label.as_str(), s.points.len()))
