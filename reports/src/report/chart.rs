@@ -251,18 +251,25 @@ pub fn fmt_axis(v: f64) -> String {
     }
 }
 
+/// [`fmt_num`] with a `+` in front of positive numbers: a difference.
+pub fn fmt_signed(v: f64) -> String {
+    let sign = if v > 0.0 { "+" } else { "" };
+    format!("{sign}{}", fmt_num(v))
+}
+
 /// A number with as many decimals as its size deserves (3 significant digits below 100).
 pub fn fmt_num(v: f64) -> String {
-    let a = v.abs();
-    if a >= 100.0 || a == 0.0 {
+    // The nudge keeps a rounding error just below a power of ten (9.999999999999998 for 10,
+    // 0.0999999 for 0.1) at the precision of the number it stands for.
+    let a = v.abs() * (1.0 + 1e-9);
+    if a >= 100.0 || v == 0.0 {
         format!("{v:.0}")
     } else if a >= 10.0 {
         format!("{v:.1}")
     } else if a >= 1.0 {
         format!("{v:.2}")
     } else {
-        // The nudge keeps 0.0999999... (a rounding error of 0.1) at 3 significant digits.
-        let decimals = (2.0 - (a * (1.0 + 1e-9)).log10().floor()) as usize;
+        let decimals = (2.0 - a.log10().floor()) as usize;
         format!("{v:.decimals$}")
     }
 }
@@ -530,8 +537,12 @@ mod tests {
         assert_eq!(fmt_num(0.1234), "0.123");
         assert_eq!(fmt_num(0.01234), "0.0123");
         assert_eq!(fmt_num(600600.0 / 600000.0 - 1.0), "0.00100");
+        assert_eq!(fmt_num((0.9 - 1.0) * 100.0), "-10.0");
         assert_eq!(fmt_num(-7.5), "-7.50");
         assert_eq!(fmt_num(0.0), "0");
+        assert_eq!(fmt_signed(3.0), "+3.00");
+        assert_eq!(fmt_signed(-0.5), "-0.500");
+        assert_eq!(fmt_signed(0.0), "0");
         assert_eq!(fmt_axis(1000.0), "1e3");
         assert_eq!(fmt_axis(100000.0), "1e5");
         assert_eq!(fmt_axis(100.0), "100");

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::chart::fmt_num;
+use super::chart::{fmt_num, fmt_signed};
 use super::data::CheckFile;
 use super::derived::{Counted, Extra, check_count};
 use super::html::{not_run, table};
@@ -16,11 +16,6 @@ use super::timing::{KERNELS, families, fmt_percent, per_kernel, rank};
 pub const COUNTS_COMMAND: &str = "cargo bench --bench counts";
 /// What fills the checks data.
 pub const CHECKS_COMMAND: &str = "scripts/asm-checks --json reports/data/checks.json";
-
-fn signed(v: f64) -> String {
-    let sign = if v > 0.0 { "+" } else { "" };
-    format!("{sign}{}", fmt_num(v))
-}
 
 /// One table per kernel and family, folded per kernel: every counted id with its figures per
 /// nonzero and, for checked, safe and memcpy, what it executes beyond raw on the same matrix.
@@ -67,9 +62,9 @@ pub fn counts_tables(counts: &[Counted]) -> String {
                         fmt_num(c.per_nnz.instructions),
                         fmt_num(c.per_nnz.branches),
                         fmt_num(c.per_nnz.ll_misses),
-                        extra(&|e| signed(e.per_nnz.instructions)),
-                        extra(&|e| signed(e.per_nnz.branches)),
-                        extra(&|e| signed(e.per_nnz.ll_misses)),
+                        extra(&|e| fmt_signed(e.per_nnz.instructions)),
+                        extra(&|e| fmt_signed(e.per_nnz.branches)),
+                        extra(&|e| fmt_signed(e.per_nnz.ll_misses)),
                         extra(&|e| fmt_percent(e.instructions_percent)),
                     ]
                 })

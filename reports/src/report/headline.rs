@@ -22,7 +22,7 @@ use std::io;
 use rawcheck_kernels::Variant;
 
 use super::bench::{BenchId, Timing};
-use super::chart::{BarChart, BarSeries, bar_chart, fmt_axis, fmt_num};
+use super::chart::{BarChart, BarSeries, bar_chart, fmt_axis, fmt_num, fmt_signed};
 use super::counts::NOT_EXAMINED;
 use super::data::CheckFile;
 use super::derived::{
@@ -158,18 +158,12 @@ pub fn headline_rows(
     rows
 }
 
-/// `+3.0`: a signed number.
-fn signed(v: f64) -> String {
-    let sign = if v > 0.0 { "+" } else { "" };
-    format!("{sign}{}", fmt_num(v))
-}
-
 /// "+3.0 instructions and +1.0 branches per nonzero (+30 %)".
 fn counted_cost(c: &CountSummary) -> String {
     format!(
         "{} instructions and {} branches per nonzero ({} instructions)",
-        signed(c.extra.instructions),
-        signed(c.extra.branches),
+        fmt_signed(c.extra.instructions),
+        fmt_signed(c.extra.branches),
         fmt_percent(c.instructions_percent)
     )
 }
@@ -221,7 +215,7 @@ pub fn verdict(s: &VariantSummary) -> String {
         if c.extra.ll_misses >= LL_MISS_NOTE {
             why.push(format!(
                 "{} last-level misses per nonzero",
-                signed(c.extra.ll_misses)
+                fmt_signed(c.extra.ll_misses)
             ));
         }
     }
@@ -286,7 +280,7 @@ pub fn headline_section(rows: &[HeadlineRow]) -> io::Result<String> {
                 both(row, &|s| {
                     counts_cell(s, &|c| fmt_percent(c.instructions_percent))
                 }),
-                both(row, &|s| counts_cell(s, &|c| signed(c.extra.branches))),
+                both(row, &|s| counts_cell(s, &|c| fmt_signed(c.extra.branches))),
                 both(row, &|s| {
                     s.checks.map_or_else(
                         || NOT_EXAMINED.to_owned(),

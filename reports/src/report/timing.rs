@@ -14,7 +14,7 @@ use rawcheck_benches::kernels::{
 use rawcheck_kernels::families::Family;
 
 use super::bench::Timing;
-use super::chart::{LineChart, Marker, Series, fmt_num, line_chart};
+use super::chart::{LineChart, Marker, Series, fmt_num, fmt_signed, line_chart};
 use super::derived::Ratio;
 use super::html::{NOT_RUN, esc, figure, not_run, table};
 
@@ -217,23 +217,25 @@ pub const NO_DIFFERENCE: &str = "no measurable difference";
 
 /// A signed percentage, `+15.0 %`.
 pub fn fmt_percent(p: f64) -> String {
-    let sign = if p > 0.0 { "+" } else { "" };
-    format!("{sign}{} %", fmt_num(p))
+    format!("{} %", fmt_signed(p))
 }
 
 /// An overhead with its interval: `+15.0 % (+12.1 … +17.9)`, or [`NO_DIFFERENCE`] with the
 /// interval when it contains 0, or the number marked "no interval" when there is none.
 pub fn fmt_overhead(r: &Ratio) -> String {
-    let signed = |p: f64| fmt_percent(p).trim_end_matches(" %").to_owned();
     match (r.measurable(), r.percent_bounds()) {
         (Some(true), Some((lo, hi))) => format!(
             "{} ({} … {})",
             fmt_percent(r.percent()),
-            signed(lo),
-            signed(hi)
+            fmt_signed(lo),
+            fmt_signed(hi)
         ),
         (Some(false), Some((lo, hi))) => {
-            format!("{NO_DIFFERENCE} ({} … {} %)", signed(lo), signed(hi))
+            format!(
+                "{NO_DIFFERENCE} ({} … {} %)",
+                fmt_signed(lo),
+                fmt_signed(hi)
+            )
         }
         _ => format!("{} (no interval)", fmt_percent(r.percent())),
     }
@@ -432,6 +434,18 @@ mod tests {
             .map(|s| (s.label.as_str(), s.points.len()))
             .collect();
         assert_eq!(labels, [("checked u32", 1), ("checked u64", 0)]);
+    }
+
+    #[test]
+    fn overheads_carry_their_interval_or_say_there_is_none() {
+        let r = |point, bounds| fmt_overhead(&Ratio { point, bounds });
+        assert_eq!(r(1.25, Some((1.125, 1.5))), "+25.0 % (+12.5 … +50.0)");
+        assert_eq!(r(0.8, Some((0.75, 0.9))), "-20.0 % (-25.0 … -10.0)");
+        assert_eq!(
+            r(1.02, Some((0.99, 1.05))),
+            "no measurable difference (-1.00 … +5.00 %)"
+        );
+        assert_eq!(r(1.5, None), "+50.0 % (no interval)");
     }
 
     #[test]
