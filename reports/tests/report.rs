@@ -38,12 +38,28 @@ fn report_renders_the_fixture() {
         page.display().to_string()
     );
     let html = std::fs::read_to_string(page).unwrap();
-    for id in ["overhead", "floor", "peers", "detectors", "fuzz"] {
+    let mut last = 0;
+    for id in [
+        "headline",
+        "counts",
+        "overhead",
+        "floor",
+        "peers",
+        "detectors",
+        "fuzz",
+        "sources",
+    ] {
+        let at = html.find(&format!("<section id=\"{id}\">"));
         assert!(
-            html.contains(&format!("<section id=\"{id}\">")),
-            "section {id}"
+            at.is_some_and(|at| at > last),
+            "section {id}, in page order"
         );
+        last = at.unwrap();
     }
+    assert!(
+        html.contains("safe within noise of raw."),
+        "the headline's verdict from the fixture's counts and timings"
+    );
 }
 
 #[test]

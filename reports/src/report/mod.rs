@@ -286,7 +286,7 @@ fn sections(data: &ReportData) -> io::Result<[Section; 7]> {
              <code>safe</code> variants are than <code>raw</code>: (t / t<sub>raw</sub> − 1) × 100 \
              on the same matrix, with the interval propagated from the two means' confidence \
              intervals (see the headline); <i>no measurable difference</i> where it contains 0. \
-             Below 0 the variant beat raw. The charts plot the point estimates."
+             Below 0 the variant beat raw. The charts draw each interval as a whisker."
                 .into(),
             bench_prov.clone(),
             unless(gate(&data.bench, "", BENCH_COMMAND), || {
