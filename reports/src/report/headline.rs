@@ -94,6 +94,15 @@ impl HeadlineRow {
         sentence.push('.');
         sentence
     }
+
+    /// The verdict without the surviving checks, which a kernel's first size already names.
+    fn verdict_without_checks(&self) -> String {
+        let mut row = self.clone();
+        for v in &mut row.variants {
+            v.checks = None;
+        }
+        row.verdict()
+    }
 }
 
 /// The headline rows: every kernel at 1e5, and at 1e6 when anything was measured there.
@@ -161,7 +170,7 @@ pub fn headline_rows(
 /// "+3.0 instructions and +1.0 branches per nonzero (+30 %)".
 fn counted_cost(c: &CountSummary) -> String {
     format!(
-        "{} instructions and {} branches per nonzero ({} instructions)",
+        "{} instructions and {} branches per nonzero ({})",
         fmt_signed(c.extra.instructions),
         fmt_signed(c.extra.branches),
         fmt_percent(c.instructions_percent)
@@ -220,9 +229,12 @@ pub fn verdict(s: &VariantSummary) -> String {
         }
     }
     if let Some(checks) = s.checks.filter(|c| c.inner > 0 && wall.point > 1.0) {
-        let plural = if checks.inner == 1 { "" } else { "s" };
+        let (noun, verb) = match checks.inner {
+            1 => ("check", "survives"),
+            _ => ("checks", "survive"),
+        };
         why.push(format!(
-            "{} check{plural} survive inside its inner loops",
+            "{} {noun} {verb} inside its inner loops",
             checks.inner
         ));
     }
@@ -237,7 +249,9 @@ pub fn verdict(s: &VariantSummary) -> String {
     out
 }
 
-/// The headline table and chart (the caller adds the notices for missing data).
+/// The headline table and chart (the caller adds the notices for missing data). One table row per
+/// kernel: a cell holds one line per size (prefixed with the size when there are several), the
+/// checks column the file's count once, the verdict 1e5's sentence and then the other sizes'.
 pub fn headline_section(rows: &[HeadlineRow]) -> io::Result<String> {
     // "a / b" for checked and safe, or one word when both say the same missing thing.
     let both = |row: &HeadlineRow, cell: &dyn Fn(&VariantSummary) -> String| {
@@ -248,8 +262,12 @@ pub fn headline_section(rows: &[HeadlineRow]) -> io::Result<String> {
         cells.dedup_by(|a, b| a == b && (a == NOT_RUN || a == NOT_EXAMINED));
         cells.join(" / ")
     };
-    let counts_cell = |s: &VariantSummary, f: &dyn Fn(&CountSummary) -> String| {
-        s.counts.as_ref().map_or_else(|| NOT_RUN.to_owned(), f)
+    let counted = |row: &HeadlineRow, f: &dyn Fn(&CountSummary) -> String| {
+        row.variants.iter().any(|v| v.counts.is_some()).then(|| {
+            both(row, &|s| {
+                s.counts.as_ref().map_or_else(|| NOT_RUN.to_owned(), f)
+            })
+        })
     };
     let header = [
         "kernel",
@@ -263,25 +281,67 @@ pub fn headline_section(rows: &[HeadlineRow]) -> io::Result<String> {
         "verdict",
     ]
     .map(String::from);
-    let table_rows: Vec<Vec<String>> = rows
+    let mut by_kernel: Vec<Vec<&HeadlineRow>> = Vec::new();
+    for row in rows {
+        match by_kernel.last_mut() {
+            Some(group) if group[0].kernel == row.kernel => group.push(row),
+            _ => by_kernel.push(vec![row]),
+        }
+    }
+    let table_rows: Vec<Vec<String>> = by_kernel
         .iter()
-        .map(|row| {
-            let wall = |name: &str| {
-                row.variant(name)
-                    .and_then(|s| s.wall)
-                    .map_or_else(|| NOT_RUN.to_owned(), |r| fmt_overhead(&r))
+        .map(|sizes| {
+            // One line per size that has `cell`, prefixed by the size when there are several.
+            let lines = |cell: &dyn Fn(&HeadlineRow) -> Option<String>| {
+                let lines: Vec<String> = sizes
+                    .iter()
+                    .filter_map(|row| {
+                        let text = cell(row)?;
+                        Some(if sizes.len() > 1 {
+                            format!("{}: {text}", fmt_axis(row.nnz as f64))
+                        } else {
+                            text
+                        })
+                    })
+                    .collect();
+                if lines.is_empty() {
+                    NOT_RUN.to_owned()
+                } else {
+                    lines.join("\n")
+                }
+            };
+            let wall = |name: &'static str| {
+                lines(&|row| {
+                    let ratio = row.variant(name)?.wall?;
+                    Some(fmt_overhead(&ratio))
+                })
             };
             let [checked, safe] = compared();
+            let first = sizes[0];
+            let verdicts: Vec<String> = sizes
+                .iter()
+                .enumerate()
+                .map(|(i, row)| match i {
+                    0 => row.verdict(),
+                    _ => format!(
+                        "At {}: {}",
+                        fmt_axis(row.nnz as f64),
+                        row.verdict_without_checks()
+                    ),
+                })
+                .collect();
             vec![
-                row.kernel.to_owned(),
-                fmt_axis(row.nnz as f64),
+                first.kernel.to_owned(),
+                sizes
+                    .iter()
+                    .map(|r| fmt_axis(r.nnz as f64))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
                 wall(checked),
                 wall(safe),
-                both(row, &|s| {
-                    counts_cell(s, &|c| fmt_percent(c.instructions_percent))
-                }),
-                both(row, &|s| counts_cell(s, &|c| fmt_signed(c.extra.branches))),
-                both(row, &|s| {
+                lines(&|row| counted(row, &|c| fmt_percent(c.instructions_percent))),
+                lines(&|row| counted(row, &|c| fmt_signed(c.extra.branches))),
+                both(first, &|s| {
                     s.checks.map_or_else(
                         || NOT_EXAMINED.to_owned(),
                         |c| match c.surviving {
@@ -290,16 +350,15 @@ pub fn headline_section(rows: &[HeadlineRow]) -> io::Result<String> {
                         },
                     )
                 }),
-                format!(
-                    "{} / {}",
-                    row.variants.iter().map(|v| v.families).max().unwrap_or(0),
-                    row.variants
-                        .iter()
-                        .filter_map(|v| v.counts.map(|c| c.families))
-                        .max()
-                        .unwrap_or(0)
-                ),
-                row.verdict(),
+                lines(&|row| {
+                    let most = |f: &dyn Fn(&VariantSummary) -> usize| {
+                        row.variants.iter().map(f).max().unwrap_or(0)
+                    };
+                    let timed = most(&|v| v.families);
+                    let counted = most(&|v| v.counts.map_or(0, |c| c.families));
+                    Some(format!("{timed} / {counted}"))
+                }),
+                verdicts.join(" "),
             ]
         })
         .collect();
@@ -396,7 +455,7 @@ mod tests {
                 Some((5.0, 0.5, 0.25, 0.0))
             )),
             "safe within noise of raw, though it executes +0.500 instructions and +0.250 \
-             branches per nonzero (+5.00 % instructions)",
+             branches per nonzero (+5.00 %)",
             "a counted cost the noise hides is named"
         );
     }
@@ -405,8 +464,7 @@ mod tests {
     fn a_measurable_cost_is_explained_by_the_counts() {
         assert_eq!(
             verdict(&summary(Some((1.3, 1.2, 1.4)), Some((20.0, 2.0, 2.1, 0.5)))),
-            "safe 1.30x raw: +2.00 instructions and +2.10 branches per nonzero (+20.0 % \
-             instructions), +0.500 last-level misses per nonzero, 4 checks survive inside its \
+            "safe 1.30x raw: +2.00 instructions and +2.10 branches per nonzero (+20.0 %), +0.500 last-level misses per nonzero, 4 checks survive inside its \
              inner loops"
         );
         assert_eq!(
@@ -422,8 +480,7 @@ mod tests {
                 Some((0.8, 0.75, 0.85)),
                 Some((-3.0, -0.3, 0.0, 0.0))
             )),
-            "safe 1.25x faster than raw: -0.300 instructions and 0 branches per nonzero (-3.00 % \
-             instructions)",
+            "safe 1.25x faster than raw: -0.300 instructions and 0 branches per nonzero (-3.00 %)",
             "checks in inner loops are not offered as the reason for being faster"
         );
     }
@@ -436,8 +493,7 @@ mod tests {
         );
         assert_eq!(
             verdict(&summary(None, Some((12.0, 1.2, 0.5, 0.0)))),
-            "safe executes +1.20 instructions and +0.500 branches per nonzero (+12.0 % \
-             instructions) (no wall time)"
+            "safe executes +1.20 instructions and +0.500 branches per nonzero (+12.0 %) (no wall time)"
         );
         assert_eq!(verdict(&summary(None, None)), "safe: not measured");
     }
@@ -465,5 +521,22 @@ mod tests {
             "checked: not measured; safe 2.00x raw.",
             "no checks data, no claim about them"
         );
+        let html = headline_section(&rows).unwrap();
+        assert_eq!(
+            html.matches("<tr>").count(),
+            1 + KERNELS.len(),
+            "one row per kernel"
+        );
+        assert!(
+            html.contains(
+                "<td>permute</td><td>1e5\n1e6</td><td class=\"missing\">not run</td>\
+                 <td>1e6: +100 % (+96.0 … +104)</td>"
+            ),
+            "{html}"
+        );
+        assert!(html.contains(
+            "checked: not measured; safe: not measured. At 1e6: checked: not measured; safe \
+             2.00x raw.</td>"
+        ));
     }
 }

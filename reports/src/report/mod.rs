@@ -129,7 +129,7 @@ details { margin: 6px 0; }
 summary { cursor: pointer; font-weight: bold; padding: 4px 0; }
 #headline table { font-size: 14px; }
 #headline td:first-child { white-space: nowrap; font-weight: bold; }
-#headline td { overflow-wrap: normal; }
+#headline td { overflow-wrap: normal; white-space: pre-line; }
 #headline td:nth-child(3), #headline td:nth-child(4) { min-width: 130px; }
 #headline td:last-child { min-width: 340px; }
 p.note { font-size: 14px; color: #333; }

@@ -551,14 +551,12 @@ fn the_headline_takes_medians_over_families() {
     assert_eq!(checked.checks.map(|c| c.inner), Some(2));
     assert_eq!(
         transpose.verdict(),
-        "checked 1.20x raw: +3.00 instructions and +1.00 branches per nonzero (+30.0 % \
-         instructions), 2 checks survive inside its inner loops; safe within noise of raw."
+        "checked 1.20x raw: +3.00 instructions and +1.00 branches per nonzero (+30.0 %), 2 checks survive inside its inner loops; safe within noise of raw."
     );
     // reshape: counted (u32) but timed only at u64.
     assert_eq!(
         rows[0].verdict(),
-        "checked executes +1.00 instructions and +0.500 branches per nonzero (+16.7 % \
-         instructions) (no wall time); safe executes the same instructions as raw (within 1 %; \
+        "checked executes +1.00 instructions and +0.500 branches per nonzero (+16.7 %) (no wall time); safe executes the same instructions as raw (within 1 %; \
          no wall time)."
     );
     assert_eq!(
