@@ -127,11 +127,11 @@ header { border-bottom: 1px solid #ccc; }
 nav ol { columns: 2; margin: 4px 0 12px; }
 details { margin: 6px 0; }
 summary { cursor: pointer; font-weight: bold; padding: 4px 0; }
-#headline table { font-size: 14px; }
-#headline td:first-child { white-space: nowrap; font-weight: bold; }
+#headline table { font-size: 13px; }
 #headline td { overflow-wrap: normal; white-space: pre-line; }
-#headline td:nth-child(3), #headline td:nth-child(4) { min-width: 130px; }
-#headline td:last-child { min-width: 340px; }
+#headline td:first-child { font-weight: bold; white-space: pre; }
+#headline td:nth-child(2), #headline td:nth-child(3) { min-width: 200px; }
+#headline td:last-child { min-width: 280px; }
 p.note { font-size: 14px; color: #333; }
 section { border-bottom: 1px solid #eee; padding-bottom: 12px; }
 figure { margin: 12px 0 4px; }

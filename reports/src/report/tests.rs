@@ -573,14 +573,15 @@ fn the_headline_section_opens_the_page() {
         &s,
         "headline",
         &[
-            "<td>transpose</td><td>1e5</td><td>+20.0 % (+17.6 … +22.4)</td>\
+            "<td>transpose\n3 / 3 families</td><td>+20.0 % (+17.6 … +22.4)</td>\
              <td>no measurable difference (-1.00 … +3.04 %)</td><td>+30.0 % / +0.500 %</td>\
-             <td>+1.00 / 0</td><td>2 of 3 / 0 of 1</td><td>3 / 3</td>",
-            "<td>reshape</td><td>1e5</td><td class=\"missing\">not run</td>",
+             <td>+1.00 / 0</td><td>2 of 3 / 0 of 1</td>",
+            "<td>reshape\n0 / 1 families</td><td class=\"missing\">not run</td>",
             "<td>1 of 1 / 0</td>",
             // column_stack: nothing measured, each pair of missing cells said once.
-            "<td class=\"missing\">not run</td><td class=\"missing\">not run</td>\
-             <td>not examined</td><td>0 / 0</td>",
+            "<td>column_stack\n0 / 0 families</td><td class=\"missing\">not run</td>\
+             <td class=\"missing\">not run</td><td class=\"missing\">not run</td>\
+             <td class=\"missing\">not run</td><td>not examined</td>",
             "median over the matrix families",
             "[lo<sub>v</sub> / hi<sub>raw</sub>, hi<sub>v</sub> / lo<sub>raw</sub>]",
             // The chart: every kernel, checked's bar labelled with its value, safe's as within
