@@ -610,4 +610,49 @@ mod tests {
             "three points and the legend marker"
         );
     }
+
+    #[test]
+    fn bars_carry_whiskers_and_say_when_the_interval_holds_zero() {
+        let label = "a rather long legend label that must not be cut";
+        let svg = bar_chart(&BarChart {
+            title: "t".into(),
+            x_label: "kernel".into(),
+            y_label: "time over raw (%)".into(),
+            categories: vec!["a".into(), "b".into(), "c".into()],
+            series: vec![BarSeries {
+                label: label.into(),
+                color: RGBColor(1, 2, 3),
+                values: vec![Some(-4.4), Some(7.3), None],
+                intervals: vec![Some((-8.0, -2.0)), Some((-1.0, 9.0)), None],
+            }],
+        })
+        .unwrap()
+        .replace(">\n", ">")
+        .replace("\n<", "<");
+        assert!(
+            svg.contains(">-4.40<"),
+            "a measurable negative bar keeps its value"
+        );
+        assert_eq!(svg.matches(&format!(">{NO_DIFFERENCE_MARK}<")).count(), 1);
+        assert!(
+            !svg.contains(">7.30<"),
+            "an interval holding 0 hides the point"
+        );
+        assert!(svg.contains(">not run<"));
+        // Two whiskers of three lines each.
+        assert_eq!(
+            svg.matches("stroke=\"#000000\" stroke-width=\"2\"").count(),
+            6
+        );
+        let width: u32 = svg
+            .split("width=\"")
+            .nth(1)
+            .and_then(|w| w.split('"').next())
+            .and_then(|w| w.parse().ok())
+            .unwrap();
+        assert!(
+            width >= 560 + 46 + 10 * label.len() as u32,
+            "the legend strip fits its label ({width} px)"
+        );
+    }
 }
