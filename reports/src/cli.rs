@@ -89,7 +89,8 @@ pub enum Command {
         /// The Matrix Market file.
         input: PathBuf,
     },
-    /// Render the HTML report (benchmarks, peers, bug hunt, fuzzing) and print its path.
+    /// Render the HTML report (headline, counts, benchmarks, peers, bug hunt, fuzzing) and print
+    /// its path.
     Report {
         /// Directory to write `index.html` into.
         #[arg(long, default_value = "reports/out")]
@@ -97,7 +98,7 @@ pub enum Command {
         /// criterion's output directory.
         #[arg(long, default_value = "target/criterion")]
         criterion: PathBuf,
-        /// Directory holding bughunt.json, peers.json and fuzz.json.
+        /// Directory holding bughunt.json, peers.json, fuzz.json, counts.json and checks.json.
         #[arg(long, default_value = "reports/data")]
         data: PathBuf,
     },
