@@ -5,9 +5,9 @@
 //! chart of every kernel's overhead.
 //!
 //! Verdict rules, per variant (the sentence joins checked's and safe's):
-//! - wall-time interval contains 0: "within noise of raw", adding the counted cost when the
-//!   variant executes at least [`INSTRUCTION_NOISE_PERCENT`] more instructions than raw (noise can
-//!   hide a real small cost);
+//! - wall-time interval contains 0: "within noise of raw", adding the instruction overhead when
+//!   the variant executes at least [`INSTRUCTION_NOISE_PERCENT`] % more instructions than raw
+//!   (noise can hide a real small cost);
 //! - interval above 0: how much slower ("1.30x raw", or "+4.2 % over raw" below 1.1x), then why:
 //!   the extra instructions and branches per nonzero, or, when the instructions are within the
 //!   threshold of raw's, that the checks do not explain it; extra last-level misses from
@@ -26,7 +26,7 @@ use super::chart::{BarChart, BarSeries, bar_chart, fmt_axis, fmt_num, fmt_signed
 use super::counts::NOT_EXAMINED;
 use super::data::CheckFile;
 use super::derived::{
-    CheckCount, Counted, PerNnz, Ratio, check_count, median, median_ratio, ratios_over_raw,
+    CheckCount, Counted, Extra, PerNnz, Ratio, check_count, median, median_ratio, ratios_over_raw,
 };
 use super::html::{NOT_RUN, figure, table};
 use super::timing::{KERNELS, fmt_overhead, fmt_percent, variant_color};
@@ -136,7 +136,7 @@ pub fn headline_rows(
                         .filter(|c| at(&c.id, kernel, nnz) && c.id.variant == variant)
                         .filter_map(|c| c.vs_raw)
                         .collect();
-                    let med = |f: &dyn Fn(&super::derived::Extra) -> f64| {
+                    let med = |f: &dyn Fn(&Extra) -> f64| {
                         median(&extras.iter().map(f).collect::<Vec<_>>())
                     };
                     let counts = med(&|e| e.instructions_percent).map(|pct| CountSummary {
