@@ -38,23 +38,24 @@ fn report_renders_the_fixture() {
         page.display().to_string()
     );
     let html = std::fs::read_to_string(page).unwrap();
-    let mut last = 0;
-    for id in [
-        "headline",
-        "counts",
-        "overhead",
-        "floor",
-        "peers",
-        "detectors",
-        "fuzz",
-        "sources",
-    ] {
-        let at = html.find(&format!("<section id=\"{id}\">"));
+    let first = html.find("<section id=").unwrap();
+    assert!(
+        html[first..].starts_with("<section id=\"headline\">"),
+        "the page opens with the headline"
+    );
+    let contents = &html[html.find("<nav id=\"contents\">").unwrap()..];
+    let contents = &contents[..contents.find("</nav>").unwrap()];
+    let targets: Vec<&str> = contents
+        .split("href=\"#")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert_eq!(targets.len(), 8, "{contents}");
+    for id in targets {
         assert!(
-            at.is_some_and(|at| at > last),
-            "section {id}, in page order"
+            html.contains(&format!("<section id=\"{id}\">")),
+            "contents entry {id} has its section"
         );
-        last = at.unwrap();
     }
     assert!(
         html.contains("safe within noise of raw."),
