@@ -177,12 +177,15 @@ fn counted_cost(c: &CountSummary) -> String {
     )
 }
 
-/// How much slower or faster than raw: `1.30x raw`, `+4.2 % over raw`, `1.25x faster than raw`.
+/// How much slower or faster than raw: `1.30x raw`, `+4.20 % over raw`, `4.20 % faster than raw`,
+/// `1.25x faster than raw`.
 fn speed(r: &Ratio) -> String {
     if r.point >= 1.1 {
         format!("{}x raw", fmt_num(r.point))
-    } else if r.point > 1.0 / 1.1 {
+    } else if r.point >= 1.0 {
         format!("{} over raw", fmt_percent(r.percent()))
+    } else if r.point > 1.0 / 1.1 {
+        format!("{} % faster than raw", fmt_num(-r.percent()))
     } else {
         format!("{}x faster than raw", fmt_num(1.0 / r.point))
     }
@@ -474,6 +477,10 @@ mod tests {
             )),
             "safe 1.25x faster than raw: -0.300 instructions and 0 branches per nonzero (-3.00 %)",
             "checks in inner loops are not offered as the reason for being faster"
+        );
+        assert_eq!(
+            verdict(&summary(Some((0.95, 0.93, 0.97)), None)),
+            "safe 5.00 % faster than raw"
         );
     }
 
