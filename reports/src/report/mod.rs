@@ -210,36 +210,9 @@ fn sections(data: &ReportData) -> io::Result<[Section; 7]> {
     }
     let bench_prov = prov_line(&data.bench);
     let (counted, count_skips) = counted(data.counts.records());
-    let mut count_notices = String::new();
-    for skip in &count_skips {
-        let _ = writeln!(
-            count_notices,
-            "<p class=\"missing\">skipped: {}</p>",
-            esc(skip)
-        );
-    }
     let counts_prov = format!("{} {}", prov_line(&data.counts), prov_line(&data.checks));
-    let headline = {
-        let notices = [
-            gate(&data.bench, "wall time (criterion)", BENCH_COMMAND),
-            gate(&data.counts, "instruction counts", COUNTS_COMMAND),
-            gate(&data.checks, "surviving checks", CHECKS_COMMAND),
-        ];
-        let nothing = notices[..2].iter().all(Option::is_some);
-        let mut body: String = notices.into_iter().flatten().collect();
-        if !nothing {
-            let rows = headline_rows(bench, &counted, data.checks.records());
-            body.push_str(&headline_section(&rows)?);
-        }
-        body
-    };
-    let counts_body = format!(
-        "{count_notices}{}{}",
-        gate(&data.counts, "instruction counts", COUNTS_COMMAND)
-            .unwrap_or_else(|| counts_tables(&counted)),
-        gate(&data.checks, "surviving checks", CHECKS_COMMAND)
-            .unwrap_or_else(|| checks_table(data.checks.records())),
-    );
+    let headline = headline_body(data, &counted)?;
+    let counts_body = counts_body(data, &counted, &count_skips);
     Ok([
         (
             "headline",
@@ -339,6 +312,40 @@ fn sections(data: &ReportData) -> io::Result<[Section; 7]> {
             })?,
         ),
     ])
+}
+
+/// The headline's table and chart, after a notice for each of its data sets that is missing; only
+/// the notices when there is neither wall time nor counts.
+fn headline_body(data: &ReportData, counted: &[Counted]) -> io::Result<String> {
+    let notices = [
+        gate(&data.bench, "wall time (criterion)", BENCH_COMMAND),
+        gate(&data.counts, "instruction counts", COUNTS_COMMAND),
+        gate(&data.checks, "surviving checks", CHECKS_COMMAND),
+    ];
+    let nothing = notices[..2].iter().all(Option::is_some);
+    let mut body: String = notices.into_iter().flatten().collect();
+    if !nothing {
+        let rows = headline_rows(data.bench.records(), counted, data.checks.records());
+        body.push_str(&headline_section(&rows)?);
+    }
+    Ok(body)
+}
+
+/// The counts tables and the checks table, each or its notice, after the skipped count records.
+fn counts_body(data: &ReportData, counted: &[Counted], skipped: &[String]) -> String {
+    let mut body = String::new();
+    for skip in skipped {
+        let _ = writeln!(body, "<p class=\"missing\">skipped: {}</p>", esc(skip));
+    }
+    body.push_str(
+        &gate(&data.counts, "instruction counts", COUNTS_COMMAND)
+            .unwrap_or_else(|| counts_tables(counted)),
+    );
+    body.push_str(
+        &gate(&data.checks, "surviving checks", CHECKS_COMMAND)
+            .unwrap_or_else(|| checks_table(data.checks.records())),
+    );
+    body
 }
 
 /// The notice (about `what`, if not empty) that replaces a section's content when its data is
