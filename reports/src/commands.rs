@@ -4,10 +4,11 @@ use std::error::Error;
 use std::path::{Path, PathBuf};
 
 use rawcheck_kernels::{Csr, Index, KernelError, Variant, mtx};
-use rawcheck_reports::report::{Inputs, generate};
+use rawcheck_reports::report::{Generated, Inputs, ReportData, generate, render};
 
 use crate::cli::{Cli, Command, IndexWidth, IntList, KernelIo, ListArg, parse_int};
 use crate::export::gen_command;
+use crate::streams::{is_dash, read_input, write_output};
 
 /// The boxed error every subcommand returns; `main` prints it as one `error:` line.
 pub type CliResult<T> = Result<T, Box<dyn Error>>;
@@ -87,13 +88,12 @@ fn run_kernel<I: Index>(op: &Op, io: &KernelIo) -> CliResult<()> {
         io.variant,
         I::BITS
     );
-    mtx::write_path(&out, &io.output, Some(&comment))
-        .map_err(|e| format!("cannot write {}: {e}", io.output.display()))?;
-    Ok(())
+    write_output(&io.output, |w| mtx::write(&out, w, Some(&comment)))
 }
 
+/// Reads a Matrix Market file, or standard input for `-`.
 fn read<I: Index>(path: &Path) -> CliResult<(Csr<I>, mtx::ReadReport)> {
-    Ok(mtx::read_path::<I>(path).map_err(|e| format!("{}: {e}", path.display()))?)
+    read_input(path, |input| mtx::read::<I>(input))
 }
 
 /// Resolves a `--rows` / `--cols` list, reading `@FILE` lists.
@@ -143,13 +143,18 @@ fn info(path: &Path) -> CliResult<()> {
     Ok(())
 }
 
-/// `rawcheck report`: writes `<out>/index.html` from whatever data exists and prints its path.
+/// `rawcheck report`: writes `<out>/index.html` from whatever data exists and prints its path;
+/// `--out -` prints the page itself.
 fn report(criterion: PathBuf, data: PathBuf, out: PathBuf) -> CliResult<()> {
-    let page = generate(&Inputs {
+    let inputs = Inputs {
         criterion,
         data,
         out,
-    })?;
-    println!("{}", page.display());
+    };
+    if is_dash(&inputs.out) {
+        let page = render(&ReportData::load(&inputs), &Generated::now())?;
+        return write_output(&inputs.out, |w| w.write_all(page.as_bytes()));
+    }
+    println!("{}", generate(&inputs)?.display());
     Ok(())
 }
