@@ -281,6 +281,20 @@ fn endless_inputs_are_one_error_line_in_bounded_memory() {
         line.contains("/dev/zero: line 1: longer than 1048576 bytes"),
         "{line}"
     );
+    let list = rawcheck_limited(
+        SMALL_KIB,
+        &[
+            "permute-indices",
+            "--rows",
+            "@/dev/zero",
+            "--cols",
+            "0",
+            arg(&input()),
+            "-o",
+            arg(&out_path),
+        ],
+    );
+    assert!(assert_error(&list, 1).contains("list /dev/zero: a token of over"));
     let random = rawcheck_limited(
         SMALL_KIB,
         &["transpose", "/dev/urandom", "-o", arg(&out_path)],
