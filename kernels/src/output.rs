@@ -10,7 +10,10 @@
 //!   its final target, beside the target: the link stays a link and the target gets the output;
 //! * any other existing file (character or block device, FIFO, socket) is opened and written in
 //!   place, never renamed over: `/dev/null` stays a device, a FIFO's reader gets the bytes;
-//! * a directory is an error.
+//! * a directory is an error;
+//! * a link through `/proc` (`/dev/stdout` -> `/proc/self/fd/1`) stands for a file already
+//!   open: it is written in place, appending (after what a shell's `>>` kept, at the start of a
+//!   pipe or of what `>` truncated).
 //!
 //! Every write is checked to the end: the caller's flush, then `fsync` for regular files (which
 //! reports the delayed write errors a `close` would), so `/dev/full` is an error, not a success.
@@ -36,26 +39,40 @@ pub fn write_file(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    let target = follow_links(path)?;
-    match fs::metadata(&target) {
+    let Some(target) = follow_links(path)? else {
+        return write_in_place(path, fill);
+    };
+    match fs::symlink_metadata(&target) {
         Ok(meta) if meta.is_dir() => Err(io::ErrorKind::IsADirectory.into()),
         Ok(meta) if meta.is_file() => replace(&target, Some(meta.permissions()), fill),
-        Ok(_) => {
-            let mut file = OpenOptions::new().write(true).open(&target)?;
-            fill(&mut file)
-        }
+        Ok(_) => write_in_place(&target, fill),
         Err(e) if e.kind() == io::ErrorKind::NotFound => replace(&target, None, fill),
         Err(e) => Err(e),
     }
 }
 
+/// Opens an existing `path` for appending and writes to it.
+fn write_in_place(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut file = OpenOptions::new().append(true).open(path)?;
+    fill(&mut file)
+}
+
 /// The path a chain of symbolic links starting at `path` ends at (`path` itself when it is not
-/// a link; the final target need not exist).
-fn follow_links(path: &Path) -> io::Result<PathBuf> {
+/// a link; the final target need not exist), or `None` when the chain passes through `/proc`.
+///
+/// `/proc`'s links (`/dev/stdout` -> `/proc/self/fd/1`) stand for files already open, as a
+/// shell set them up (`>`, `>>`, a pipe): they are written in place, not replaced by name.
+fn follow_links(path: &Path) -> io::Result<Option<PathBuf>> {
     let mut path = path.to_owned();
     for _ in 0..MAX_LINKS {
         match fs::symlink_metadata(&path) {
             Ok(meta) if meta.file_type().is_symlink() => {
+                if path.starts_with("/proc") {
+                    return Ok(None);
+                }
                 let target = fs::read_link(&path)?;
                 // A relative target is relative to the link's directory; `join` keeps an
                 // absolute one as it is.
@@ -64,8 +81,8 @@ fn follow_links(path: &Path) -> io::Result<PathBuf> {
                     None => target,
                 };
             }
-            Ok(_) => return Ok(path),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(path),
+            Ok(_) => return Ok(Some(path)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Some(path)),
             Err(e) => return Err(e),
         }
     }

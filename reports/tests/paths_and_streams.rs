@@ -211,6 +211,16 @@ fn dash_is_standard_input_and_output() {
     assert!(out.stderr.is_empty());
     assert!(listing(dir.path()).is_empty(), "no file named '-'");
 
+    // /dev/stdout is a link through /proc to the open pipe: written in place, never replaced.
+    let dev_stdout = Path::new("/dev/stdout");
+    let link = fs::read_link(dev_stdout).ok();
+    let a = input();
+    let args = ["transpose", arg(&a), "-o", "/dev/stdout"];
+    let out = rawcheck_with_stdin(dir.path(), &args, Stdio::null());
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(out.stdout, want);
+    assert_eq!(fs::read_link(dev_stdout).ok(), link);
+
     let stdin = Stdio::from(fs::File::open(input()).unwrap());
     let out = rawcheck_with_stdin(dir.path(), &["info", "-"], stdin);
     assert!(out.status.success(), "{out:?}");
