@@ -2,7 +2,7 @@
 """Print criterion's results for the kernel benchmarks as a plain table.
 
 usage: scripts/bench_table.py [--since EPOCH] [--dir CRITERION_DIR] [--save FILE] [FILTER]
-       scripts/bench_table.py --rounds FILE... [FILTER]
+       scripts/bench_table.py [FILTER] --rounds FILE...
 
 Reads every <dir>/**/new/benchmark.json with an id <kernel>/<family>/<variant>/<index>/<nnz>
 and its estimates.json (mean.point_estimate, ns per call), keeps those whose id matches the
