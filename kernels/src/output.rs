@@ -40,23 +40,26 @@ pub fn write_file(
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
     let Some(target) = follow_links(path)? else {
-        return write_in_place(path, fill);
+        return write_in_place(path, true, fill);
     };
     match fs::symlink_metadata(&target) {
         Ok(meta) if meta.is_dir() => Err(io::ErrorKind::IsADirectory.into()),
         Ok(meta) if meta.is_file() => replace(&target, Some(meta.permissions()), fill),
-        Ok(_) => write_in_place(&target, fill),
+        Ok(_) => write_in_place(&target, false, fill),
         Err(e) if e.kind() == io::ErrorKind::NotFound => replace(&target, None, fill),
         Err(e) => Err(e),
     }
 }
 
-/// Opens an existing `path` for appending and writes to it.
+/// Opens an existing `path` for writing, at its end when `append` (a shell's `>>` file behind
+/// `/dev/stdout`) or else at its start (a device: with `O_APPEND` a block device would be
+/// written past its end), and writes to it.
 fn write_in_place(
     path: &Path,
+    append: bool,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    let mut file = OpenOptions::new().append(true).open(path)?;
+    let mut file = OpenOptions::new().write(true).append(append).open(path)?;
     fill(&mut file)
 }
 
