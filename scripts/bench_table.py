@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Print criterion's results for the kernel benchmarks as a plain table.
 
-usage: scripts/bench_table.py [--since EPOCH] [--dir CRITERION_DIR] [FILTER]
+usage: scripts/bench_table.py [--since EPOCH] [--dir CRITERION_DIR] [--save FILE] [FILTER]
+       scripts/bench_table.py [FILTER] --rounds FILE...
 
 Reads every <dir>/**/new/benchmark.json with an id <kernel>/<family>/<variant>/<index>/<nnz>
 and its estimates.json (mean.point_estimate, ns per call), keeps those whose id matches the
@@ -9,12 +10,18 @@ regex FILTER (and written at or after EPOCH), and prints per row: ns per nonzero
 of the time to the raw variant's and to the memcpy floor's of the same kernel, family, index
 and nnz. The directory defaults to $CRITERION_HOME, else $CARGO_TARGET_DIR/criterion, else
 target/criterion beside this script's repository.
+
+--save FILE also writes the results as JSON ({id: mean ns}): one round of `scripts/bench
+--rounds N`. --rounds FILE... reads such rounds and prints per kernel, family, index and nnz the
+median over rounds of the ratios checked/raw, safe/raw and raw/memcpy, each with its spread
+(min-max): every ratio is taken within one round, where the variants ran back to back.
 """
 
 import argparse
 import json
 import os
 import re
+import statistics
 import sys
 from pathlib import Path
 
@@ -46,6 +53,62 @@ def load(directory, since, pattern):
     return results
 
 
+def results_to_json(results):
+    """{id: mean ns}, the ids in criterion's form: one round as --save writes it."""
+    return {f"{k}/{f}/{v}/{i}/{n}": t for (k, f, i, n), times in results.items() for v, t in times.items()}
+
+
+def results_from_json(saved, pattern):
+    """The inverse of results_to_json, keeping the ids that match `pattern`."""
+    results = {}
+    for full_id, mean in saved.items():
+        if not pattern.search(full_id):
+            continue
+        kernel, family, variant, index, nnz = full_id.split("/")
+        results.setdefault((kernel, family, int(index), int(nnz)), {})[variant] = mean
+    return results
+
+
+# (column, numerator, denominator) of the ratios --rounds reports.
+ROUND_RATIOS = [("checked/raw", "checked", "raw"), ("safe/raw", "safe", "raw"),
+                ("raw/memcpy", "raw", "memcpy")]
+
+
+def aggregate(rounds):
+    """Per key of the rounds ({key: {variant: ns}} each): the median raw time and, per ratio of
+    ROUND_RATIOS, (median, min, max) over the rounds that measured both variants (None if none).
+    Each ratio is taken within one round, so drift between rounds cancels."""
+    keys = sorted({k for r in rounds for k in r}, key=lambda k: (order(KERNELS, k[0]), k[1], k[2], k[3]))
+    summary = {}
+    for key in keys:
+        times = [r[key] for r in rounds if key in r]
+        raw = [t["raw"] for t in times if "raw" in t]
+        ratios = {}
+        for name, num, den in ROUND_RATIOS:
+            values = [t[num] / t[den] for t in times if num in t and den in t]
+            ratios[name] = (statistics.median(values), min(values), max(values)) if values else None
+        summary[key] = {"raw": statistics.median(raw) if raw else None, "rounds": len(times),
+                        "ratios": ratios}
+    return summary
+
+
+def round_rows(summary):
+    for (kernel, family, index, nnz), s in summary.items():
+        raw = f"{s['raw'] / nnz:.3f}" if s["raw"] is not None else "-"
+        cells = []
+        for name, _, _ in ROUND_RATIOS:
+            r = s["ratios"][name]
+            cells.append(f"{r[0]:.2f} ({r[1]:.2f}-{r[2]:.2f})" if r else "-")
+        yield [kernel, family, str(index), str(nnz), str(s["rounds"]), raw] + cells
+
+
+def print_table(header, table, left):
+    """Columns padded to their widest cell, the first `left` left-aligned, the rest right-aligned."""
+    widths = [max(len(r[i]) for r in table + [header]) for i in range(len(header))]
+    for r in [header] + table:
+        print("  ".join(c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
+
+
 def order(seq, item):
     return (seq.index(item), item) if item in seq else (len(seq), item)
 
@@ -66,17 +129,31 @@ def main():
     parser.add_argument("filter", nargs="?", default="", help="regex on the benchmark id")
     parser.add_argument("--since", type=float, default=0, help="only results written since (epoch s)")
     parser.add_argument("--dir", type=Path, default=None, help="criterion's output directory")
+    parser.add_argument("--save", type=Path, default=None, help="also write the results as JSON")
+    parser.add_argument("--rounds", type=Path, nargs="+", default=None,
+                        help="summarise these --save files instead of reading criterion's")
     args = parser.parse_args()
+    pattern = re.compile(args.filter)
+    if args.rounds:
+        rounds = [results_from_json(json.loads(f.read_text()), pattern) for f in args.rounds]
+        table = list(round_rows(aggregate(rounds)))
+        if not table:
+            print("no results in the rounds", file=sys.stderr)
+            return 1
+        print(f"median over {len(rounds)} rounds (min-max); raw ns/nnz is the median")
+        header = ["kernel", "family", "index", "nnz", "rounds", "raw ns/nnz"] + [n for n, _, _ in ROUND_RATIOS]
+        print_table(header, table, left=4)
+        return 0
     directory = args.dir or default_dir()
-    table = list(rows(load(directory, args.since, re.compile(args.filter))))
+    results = load(directory, args.since, pattern)
+    if args.save:
+        args.save.write_text(json.dumps(results_to_json(results), indent=1, sort_keys=True) + "\n")
+    table = list(rows(results))
     if not table:
         print(f"no results in {directory}", file=sys.stderr)
         return 1
     header = ["kernel", "family", "index", "nnz", "variant", "ns/nnz", "x raw", "x memcpy"]
-    widths = [max(len(r[i]) for r in table + [header]) for i in range(len(header))]
-    left = 5  # text columns left-aligned, numbers right-aligned
-    for r in [header] + table:
-        print("  ".join(c.ljust(w) if i < left else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
+    print_table(header, table, left=5)  # text columns left-aligned, numbers right-aligned
     return 0
 
 

@@ -8,6 +8,7 @@
 //!   indexing) or `safe` (no `unsafe`, bounds proven by construction).
 //! * [`mtx`]: Matrix Market reader and writer; [`oracle`]: a dense reference implementation;
 //!   [`families`]: the seeded matrix families the benchmarks and `rawcheck gen` share.
+//! * [`output`]: the file writer that never renames over a device, FIFO or symlink.
 //! * [`cache`]: the cache sizes the scatter kernels choose their passes by.
 //! * [`bugs`]: the seeded bugs that `bug-*` features compile in for the bug hunt (none by default).
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -23,6 +24,7 @@ pub mod families;
 mod index;
 pub mod mtx;
 pub mod oracle;
+pub mod output;
 pub mod permute;
 pub mod permute_indices;
 pub mod reshape;

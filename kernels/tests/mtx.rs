@@ -548,6 +548,33 @@ fn the_row_limit_can_be_raised() {
     assert_eq!(a.shape(), (3, 1));
 }
 
+#[test]
+fn an_endless_line_is_refused_at_the_line_limit() {
+    let limits = |max_line_bytes| mtx::Limits {
+        max_line_bytes,
+        ..mtx::Limits::default()
+    };
+    let endless = std::io::repeat(b'%');
+    let err = mtx::read_with_limits::<u32>(endless, limits(4096)).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            MtxError::Parse {
+                line: 1,
+                kind: ParseErrorKind::LineTooLong { limit: 4096 }
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(err.to_string(), "line 1: longer than 4096 bytes");
+    // A comment line of exactly the limit (newline excluded) is read, one byte more is not.
+    let file = |comment: usize| format!("{REAL}%{}\n1 1 0\n", "c".repeat(comment - 1));
+    assert!(mtx::read_with_limits::<u32>(file(64).as_bytes(), limits(64)).is_ok());
+    let err = mtx::read_with_limits::<u32>(file(65).as_bytes(), limits(64)).unwrap_err();
+    assert_eq!(err.to_string(), "line 2: longer than 64 bytes");
+    assert_eq!(mtx::Limits::default().max_line_bytes, mtx::MAX_LINE_BYTES);
+}
+
 /// A fresh empty directory under the system temp dir, removed on drop.
 struct TempDir(PathBuf);
 

@@ -80,19 +80,19 @@ pub enum Command {
         /// Seed of the matrix (the permutations are the benches' own, from the default seed).
         #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
-        /// Output Matrix Market file `NAME.mtx` (written atomically).
+        /// Output Matrix Market file `NAME.mtx` (a regular file is replaced atomically).
         #[arg(short, long)]
         output: PathBuf,
     },
     /// Shape, nnz, field and symmetry of a Matrix Market file, and whether it is a valid CSR.
     Info {
-        /// The Matrix Market file.
+        /// The Matrix Market file, `-` for standard input.
         input: PathBuf,
     },
     /// Render the HTML report (headline, counts, benchmarks, peers, bug hunt, fuzzing) and print
     /// its path.
     Report {
-        /// Directory to write `index.html` into.
+        /// Directory to write `index.html` into; `-` prints the page to standard output.
         #[arg(long, default_value = "reports/out")]
         out: PathBuf,
         /// criterion's output directory.
@@ -107,9 +107,10 @@ pub enum Command {
 /// Input, output and variant options shared by every kernel subcommand.
 #[derive(Debug, Args)]
 pub struct KernelIo {
-    /// Input Matrix Market file (coordinate format).
+    /// Input Matrix Market file (coordinate format), `-` for standard input.
     pub input: PathBuf,
-    /// Output Matrix Market file (written atomically).
+    /// Output Matrix Market file, `-` for standard output (a regular file is replaced
+    /// atomically; a device or FIFO is written in place; a symbolic link is followed).
     #[arg(short, long)]
     pub output: PathBuf,
     /// Kernel variant to run.

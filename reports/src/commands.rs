@@ -1,13 +1,15 @@
 //! What each subcommand does: read, run a kernel with the chosen variant and index width, write.
 
 use std::error::Error;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use rawcheck_kernels::{Csr, Index, KernelError, Variant, mtx};
-use rawcheck_reports::report::{Inputs, generate};
+use rawcheck_reports::report::{Generated, Inputs, ReportData, generate, render};
 
 use crate::cli::{Cli, Command, IndexWidth, IntList, KernelIo, ListArg, parse_int};
 use crate::export::gen_command;
+use crate::streams::{is_dash, read_input, write_output};
 
 /// The boxed error every subcommand returns; `main` prints it as one `error:` line.
 pub type CliResult<T> = Result<T, Box<dyn Error>>;
@@ -87,29 +89,56 @@ fn run_kernel<I: Index>(op: &Op, io: &KernelIo) -> CliResult<()> {
         io.variant,
         I::BITS
     );
-    mtx::write_path(&out, &io.output, Some(&comment))
-        .map_err(|e| format!("cannot write {}: {e}", io.output.display()))?;
-    Ok(())
+    write_output(&io.output, |w| mtx::write(&out, w, Some(&comment)))
 }
 
+/// Reads a Matrix Market file, or standard input for `-`.
 fn read<I: Index>(path: &Path) -> CliResult<(Csr<I>, mtx::ReadReport)> {
-    Ok(mtx::read_path::<I>(path).map_err(|e| format!("{}: {e}", path.display()))?)
+    read_input(path, |input| mtx::read::<I>(input))
 }
 
-/// Resolves a `--rows` / `--cols` list, reading `@FILE` lists.
+/// Resolves a `--rows` / `--cols` list, reading `@FILE` lists (`@-`: standard input).
 fn load_list(arg: &ListArg) -> CliResult<IntList> {
     match arg {
         ListArg::Inline(list) => Ok(list.clone()),
         ListArg::File(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read list {}: {e}", path.display()))?;
-            Ok(text
-                .split_ascii_whitespace()
-                .map(parse_int)
-                .collect::<Result<_, _>>()
-                .map_err(|e| format!("list {}: {e}", path.display()))?)
+            read_input(path, |input| read_list(input)).map_err(|e| format!("list {e}").into())
         }
     }
+}
+
+/// Longest token of a list file: a `usize` has at most 20 digits, so anything longer is refused
+/// as soon as it is, whatever the file holds (`@/dev/zero` is an error, not a growing buffer).
+const MAX_LIST_TOKEN: usize = 24;
+
+/// Whitespace-separated non-negative integers, read as a stream: memory grows with the entries
+/// read (fallibly), never with a token.
+fn read_list(input: &mut dyn Read) -> Result<IntList, String> {
+    let mut list = IntList::new();
+    let mut token = String::new();
+    let mut finish = |token: &mut String| -> Result<(), String> {
+        if !token.is_empty() {
+            list.try_reserve(1)
+                .map_err(|_| format!("out of memory after {} entries", list.len()))?;
+            list.push(parse_int(token)?);
+            token.clear();
+        }
+        Ok(())
+    };
+    for byte in BufReader::new(input).bytes() {
+        let byte = byte.map_err(|e| e.to_string())?;
+        if byte.is_ascii_whitespace() {
+            finish(&mut token)?;
+        } else if token.len() == MAX_LIST_TOKEN {
+            return Err(format!(
+                "a token of over {MAX_LIST_TOKEN} characters is not a non-negative integer"
+            ));
+        } else {
+            token.push(char::from(byte));
+        }
+    }
+    finish(&mut token)?;
+    Ok(list)
 }
 
 /// `rawcheck info`: what the reader saw, and whether the file already is a CSR in canonical order.
@@ -143,13 +172,18 @@ fn info(path: &Path) -> CliResult<()> {
     Ok(())
 }
 
-/// `rawcheck report`: writes `<out>/index.html` from whatever data exists and prints its path.
+/// `rawcheck report`: writes `<out>/index.html` from whatever data exists and prints its path;
+/// `--out -` prints the page itself.
 fn report(criterion: PathBuf, data: PathBuf, out: PathBuf) -> CliResult<()> {
-    let page = generate(&Inputs {
+    let inputs = Inputs {
         criterion,
         data,
         out,
-    })?;
-    println!("{}", page.display());
+    };
+    if is_dash(&inputs.out) {
+        let page = render(&ReportData::load(&inputs), &Generated::now())?;
+        return write_output(&inputs.out, |w| w.write_all(page.as_bytes()));
+    }
+    println!("{}", generate(&inputs)?.display());
     Ok(())
 }

@@ -6,7 +6,6 @@
 //! [`Kernel::plan`]s on the benches' own [`Source`] shapes, so there is one definition of what
 //! is measured.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use rawcheck_benches::Source;
@@ -16,6 +15,7 @@ use rawcheck_kernels::{Csr, mtx};
 use serde::Serialize;
 
 use crate::commands::CliResult;
+use crate::streams::{DASH, is_dash, write_output};
 
 /// `NAME.params.json`: see `scripts/peers.py` for how each key is used.
 #[derive(Debug, Serialize)]
@@ -57,6 +57,12 @@ pub fn gen_command(family: Family, nnz: usize, seed: u64, out: &Path) -> CliResu
         .ok_or_else(|| missing(ColumnUnstack::NAME))?
         .params;
 
+    if is_dash(out) {
+        return Err(format!(
+            "gen: -o {DASH} is not supported: gen writes NAME.mtx and four files beside it"
+        )
+        .into());
+    }
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -112,23 +118,9 @@ fn join(list: &[usize]) -> String {
 }
 
 fn write_matrix(a: &Csr<u64>, path: &Path, comment: &str) -> CliResult<()> {
-    mtx::write_path(a, path, Some(comment))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    Ok(())
+    write_output(path, |w| mtx::write(a, w, Some(comment)))
 }
 
-/// Writes `text` to a temporary file beside `path` and renames it into place.
 fn write_text(path: &Path, text: &str) -> CliResult<()> {
-    let tmp = path.with_file_name(format!(
-        ".{}.tmp-{}",
-        path.file_name().unwrap_or_default().to_string_lossy(),
-        std::process::id()
-    ));
-    let result = fs::write(&tmp, text).and_then(|()| fs::rename(&tmp, path));
-    if let Err(e) = result {
-        // Best effort: the error that matters is the one being returned.
-        let _ = fs::remove_file(&tmp);
-        return Err(format!("cannot write {}: {e}", path.display()).into());
-    }
-    Ok(())
+    write_output(path, |w| w.write_all(text.as_bytes()))
 }

@@ -1,11 +1,14 @@
 //! `rawcheck`: run rawcheck's CSR kernels on Matrix Market files from the command line.
 //!
-//! Errors print one line starting `error:` on stderr and exit with status 1 (2 for usage errors);
-//! an output file is written atomically, so a failed run never creates or truncates it.
+//! Errors print one line starting `error:` on stderr and exit with status 1 (2 for usage errors).
+//! `-` is standard input or output; an output file is written by the rules of
+//! `rawcheck_kernels::output` (a regular file replaced atomically, so a failed run never creates
+//! or truncates it; a device, FIFO or symbolic link never renamed over).
 
 mod cli;
 mod commands;
 mod export;
+mod streams;
 
 use std::process::ExitCode;
 

@@ -4,19 +4,12 @@
 
 #[path = "../../kernels/tests/common/cases.rs"]
 mod cases;
-
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
 use cases::{Expect, load, reference_dir};
+use common::{assert_error, rawcheck};
 use rawcheck_kernels::{Csr, Index, mtx};
-
-fn rawcheck(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rawcheck"))
-        .args(args)
-        .output()
-        .expect("the rawcheck binary runs")
-}
+use std::path::{Path, PathBuf};
 
 fn read<I: Index>(path: &Path) -> Csr<I> {
     mtx::read_path::<I>(path).expect("readable Matrix Market").0
@@ -26,20 +19,6 @@ fn read<I: Index>(path: &Path) -> Csr<I> {
 fn bits<I: Index>(a: &Csr<I>) -> (Vec<I>, Vec<I>, Vec<(u64, u64)>) {
     let v = a.values().iter().map(|z| (z.re.to_bits(), z.im.to_bits()));
     (a.row_ptr().to_vec(), a.col_idx().to_vec(), v.collect())
-}
-
-/// Asserts the one-line error contract and returns the line.
-fn assert_error(out: &Output, status: i32) -> String {
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(status), "stderr: {stderr}");
-    assert!(stderr.starts_with("error: "), "stderr: {stderr}");
-    assert_eq!(
-        stderr.trim_end().lines().count(),
-        1,
-        "one line, got: {stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    stderr
 }
 
 #[test]

@@ -1,19 +1,14 @@
 //! `rawcheck gen`: the bench matrices and their parameters, as `scripts/peers` reads them.
 #![cfg(not(miri))]
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
+use std::path::Path;
+
+use common::rawcheck;
 use rawcheck_kernels::families::{DEFAULT_SEED, Family, Spec};
 use rawcheck_kernels::{Csr, mtx};
 use serde_json::Value;
-
-fn rawcheck(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rawcheck"))
-        .args(args)
-        .output()
-        .expect("the rawcheck binary runs")
-}
 
 fn ok(args: &[&str]) {
     let out = rawcheck(args);

@@ -38,7 +38,10 @@
 //! not fit the index type are refused ([`CsrError::TooLarge`]) and so
 //! are shapes with more than [`MAX_ROWS`] rows ([`MtxError::TooLarge`]) unless
 //! [`read_with_limit`] raises the limit: a ten-byte file claiming four billion rows is refused
-//! instead of costing tens of gigabytes.
+//! instead of costing tens of gigabytes. Lines are read into one buffer bounded by
+//! [`MAX_LINE_BYTES`] ([`read_with_limits`] raises it), so an input without line breaks
+//! (`/dev/zero`) is an error after a megabyte, not a buffer growing until memory runs out. Every
+//! allocation is fallible: memory running out is [`CsrError::OutOfMemory`], never an abort.
 //!
 //! # What is written
 //! [`write()`] always writes `%%MatrixMarket matrix coordinate complex general`, an optional
@@ -46,13 +49,15 @@
 //! the shortest representation that parses back to the same `f64` (positional between `1e-5` and
 //! `1e16`, scientific outside), so values survive a write and read bit for bit, including `-0`,
 //! subnormals, `inf` and `-inf`; a NaN is written `nan` or `-nan` and reads back as the standard
-//! NaN of that sign (payload bits are not kept). [`write_path`] replaces its target atomically.
+//! NaN of that sign (payload bits are not kept). [`write_path`] writes through
+//! [`output::write_file`](crate::output::write_file): a regular file is replaced atomically, a
+//! device, FIFO or symbolic link is never renamed over.
 #![forbid(unsafe_code)]
 
 mod read;
 mod write;
 
-pub use read::{read, read_path, read_with_limit};
+pub use read::{read, read_path, read_with_limit, read_with_limits};
 pub use write::{write, write_path};
 
 use std::fmt;
@@ -68,6 +73,32 @@ use crate::CsrError;
 /// 24 bytes per row for `u64` indices) however few entries the file holds, so a header alone
 /// could otherwise demand gigabytes. Use [`read_with_limit`] for taller matrices.
 pub const MAX_ROWS: usize = 1 << 27;
+
+/// Default limit on the length of a line, newline excluded: 1 MiB.
+///
+/// The line buffer grows with the longest line, so without a limit an input that never breaks
+/// its line (`/dev/zero`, a binary file) would take all the memory there is before any error.
+/// A valid entry line is under 100 bytes (two indices and two shortest round-trip numbers), so
+/// only a comment could come near the limit; [`read_with_limits`] raises it.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+/// What the reader accepts before refusing an input as too large for its memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Limits {
+    /// Most rows the size line may declare ([`MAX_ROWS`] by default).
+    pub max_rows: usize,
+    /// Longest line in bytes, newline excluded ([`MAX_LINE_BYTES`] by default).
+    pub max_line_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_rows: MAX_ROWS,
+            max_line_bytes: MAX_LINE_BYTES,
+        }
+    }
+}
 
 /// The value type declared in the banner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -374,4 +405,10 @@ pub enum ParseErrorKind {
     /// A line is not valid UTF-8 (so certainly not ASCII Matrix Market).
     #[error("line is not valid UTF-8 text")]
     NotUtf8,
+    /// A line is longer than the reader's limit ([`MAX_LINE_BYTES`] by default).
+    #[error("longer than {limit} bytes")]
+    LineTooLong {
+        /// The limit in force, in bytes.
+        limit: usize,
+    },
 }

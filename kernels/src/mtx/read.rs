@@ -3,15 +3,15 @@
 #![forbid(unsafe_code)]
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
 use num_complex::Complex64;
 
 use super::ParseErrorKind as Kind;
-use super::{Field, Header, MAX_ROWS, MtxError, ReadReport, Symmetry};
+use super::{Field, Header, Limits, MtxError, ReadReport, Symmetry};
 use crate::csr::check_fits;
-use crate::{Csr, Index};
+use crate::{Csr, CsrError, Index};
 
 /// Entries reserved before reading, whatever the size line claims; the buffer then grows with
 /// the lines actually read.
@@ -23,11 +23,13 @@ const EXCERPT_CHARS: usize = 60;
 /// An entry: 0-based row, 0-based column, value.
 type Triplet = (usize, usize, Complex64);
 
-/// Reads a Matrix Market coordinate file, refusing more than [`MAX_ROWS`] rows.
+/// Reads a Matrix Market coordinate file with the default [`Limits`]: at most
+/// [`MAX_ROWS`](super::MAX_ROWS) rows and lines of at most
+/// [`MAX_LINE_BYTES`](super::MAX_LINE_BYTES) bytes.
 ///
 /// Returns the matrix (duplicates summed, symmetric storage expanded) and what the file held.
 pub fn read<I: Index>(input: impl Read) -> Result<(Csr<I>, ReadReport), MtxError> {
-    read_with_limit(input, MAX_ROWS)
+    read_with_limits(input, Limits::default())
 }
 
 /// [`read`] with another limit on the number of rows.
@@ -38,14 +40,29 @@ pub fn read_with_limit<I: Index>(
     input: impl Read,
     max_rows: usize,
 ) -> Result<(Csr<I>, ReadReport), MtxError> {
-    let mut lines = Lines::new(BufReader::with_capacity(1 << 16, input));
+    read_with_limits(
+        input,
+        Limits {
+            max_rows,
+            ..Limits::default()
+        },
+    )
+}
+
+/// [`read`] with other [`Limits`] on rows and line length.
+pub fn read_with_limits<I: Index>(
+    input: impl Read,
+    limits: Limits,
+) -> Result<(Csr<I>, ReadReport), MtxError> {
+    let reader = BufReader::with_capacity(1 << 16, input);
+    let mut lines = Lines::new(reader, limits.max_line_bytes);
     let header = read_header(&mut lines)?;
     check_fits::<I>("rows", header.rows)?;
     check_fits::<I>("cols", header.cols)?;
-    if header.rows > max_rows {
+    if header.rows > limits.max_rows {
         return Err(MtxError::TooLarge {
             rows: header.rows,
-            max_rows,
+            max_rows: limits.max_rows,
         });
     }
     let (triplets, canonical) = read_entries(&mut lines, &header)?;
@@ -65,30 +82,62 @@ pub fn read_path<I: Index>(path: &Path) -> Result<(Csr<I>, ReadReport), MtxError
     read(file).map_err(|e| e.at_path(path))
 }
 
-/// Lines of the input, numbered from 1, read into one reused buffer.
+/// Lines of the input, numbered from 1, read into one reused buffer of at most `max_bytes`
+/// bytes plus the line break.
 struct Lines<R> {
     reader: R,
     buf: Vec<u8>,
     number: usize,
+    max_bytes: usize,
 }
 
 impl<R: BufRead> Lines<R> {
-    fn new(reader: R) -> Self {
+    fn new(reader: R, max_bytes: usize) -> Self {
         Lines {
             reader,
             buf: Vec::new(),
             number: 0,
+            max_bytes,
         }
     }
 
     /// The next line with its number, or `None` at the end of the input.
+    ///
+    /// A line longer than `max_bytes` is an error as soon as the limit is passed, before the
+    /// buffer grows beyond it.
     fn next_line(&mut self) -> Result<Option<(usize, &str)>, MtxError> {
         self.buf.clear();
-        if self.reader.read_until(b'\n', &mut self.buf)? == 0 {
+        let line = self.number + 1;
+        loop {
+            let available = match self.reader.fill_buf() {
+                Ok(bytes) => bytes,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e.into()),
+            };
+            let (piece, complete) = match available.iter().position(|&b| b == b'\n') {
+                Some(end) => (&available[..=end], true),
+                None => (available, false),
+            };
+            if piece.is_empty() {
+                break; // end of input
+            }
+            let content = self.buf.len() + piece.len() - usize::from(complete);
+            if content > self.max_bytes {
+                let limit = self.max_bytes;
+                return Err(parse_error(line, Kind::LineTooLong { limit }));
+            }
+            grow_within(&mut self.buf, piece.len(), self.max_bytes + 1)?;
+            self.buf.extend_from_slice(piece);
+            let used = piece.len();
+            self.reader.consume(used);
+            if complete {
+                break;
+            }
+        }
+        if self.buf.is_empty() {
             return Ok(None);
         }
-        self.number += 1;
-        let line = self.number;
+        self.number = line;
         match std::str::from_utf8(&self.buf) {
             Ok(text) => Ok(Some((line, text))),
             Err(_) => Err(parse_error(line, Kind::NotUtf8)),
@@ -99,6 +148,27 @@ impl<R: BufRead> Lines<R> {
     fn end(&self) -> usize {
         self.number + 1
     }
+}
+
+/// Makes room for `more` bytes in `buf`, doubling its capacity but never beyond `cap`, and
+/// fallibly: memory running out is an error.
+fn grow_within(buf: &mut Vec<u8>, more: usize, cap: usize) -> Result<(), MtxError> {
+    let needed = buf.len() + more;
+    if needed <= buf.capacity() {
+        return Ok(());
+    }
+    let target = needed
+        .max(buf.capacity().saturating_mul(2))
+        .min(cap.max(needed));
+    buf.try_reserve_exact(target - buf.len())
+        .map_err(|_| out_of_memory::<u8>(target))
+}
+
+/// The error for a failed reservation of `len` elements of `T`.
+fn out_of_memory<T>(len: usize) -> MtxError {
+    MtxError::Csr(CsrError::OutOfMemory {
+        bytes: len.saturating_mul(size_of::<T>()),
+    })
 }
 
 fn parse_error(line: usize, kind: Kind) -> MtxError {
@@ -188,7 +258,10 @@ fn read_entries<R: BufRead>(
 ) -> Result<(Vec<Triplet>, bool), MtxError> {
     let width = 2 + h.field.value_tokens();
     let declared = h.entries;
-    let mut triplets = Vec::with_capacity(declared.min(INITIAL_ENTRIES));
+    let mut triplets = Vec::new();
+    triplets
+        .try_reserve_exact(declared.min(INITIAL_ENTRIES))
+        .map_err(|_| out_of_memory::<Triplet>(declared.min(INITIAL_ENTRIES)))?;
     let mut canonical = true;
     let mut read = 0;
     while let Some((n, line)) = lines.next_line()? {
@@ -221,13 +294,13 @@ fn read_entries<R: BufRead>(
         let col = parse_index(t[1], "column index", h.cols).map_err(at)?;
         let value = parse_value(h.field, t[2], t[3]).map_err(at)?;
         read += 1;
-        push(&mut triplets, &mut canonical, (row, col, value));
+        push(&mut triplets, &mut canonical, (row, col, value))?;
         if row == col {
             if h.symmetry == Symmetry::SkewSymmetric {
                 return Err(at(Kind::SkewDiagonal { index: row + 1 }));
             }
         } else if let Some(m) = mirror(h.symmetry, h.field, value) {
-            push(&mut triplets, &mut canonical, (col, row, m));
+            push(&mut triplets, &mut canonical, (col, row, m))?;
         }
     }
     if read < declared {
@@ -236,12 +309,18 @@ fn read_entries<R: BufRead>(
     Ok((triplets, canonical))
 }
 
-/// Appends `t`, clearing `canonical` unless `t` comes strictly after the previous entry.
-fn push(triplets: &mut Vec<Triplet>, canonical: &mut bool, t: Triplet) {
+/// Appends `t` (growing the buffer fallibly), clearing `canonical` unless `t` comes strictly
+/// after the previous entry.
+fn push(triplets: &mut Vec<Triplet>, canonical: &mut bool, t: Triplet) -> Result<(), MtxError> {
     if let Some(&(r, c, _)) = triplets.last() {
         *canonical &= (r, c) < (t.0, t.1);
     }
+    // Amortised doubling, as `push` would, but an error instead of an abort.
+    triplets
+        .try_reserve(1)
+        .map_err(|_| out_of_memory::<Triplet>(triplets.len().saturating_mul(2)))?;
     triplets.push(t);
+    Ok(())
 }
 
 /// The value stored at `(j, i)` for an entry at `(i, j)`, `i != j`; `None` for general files.
@@ -372,7 +451,7 @@ mod tests {
     #[test]
     fn reservation_ignores_the_declared_count() {
         let text = "%%MatrixMarket matrix coordinate real general\n2 2 1000000000000\n1 1 1\n";
-        let mut lines = Lines::new(text.as_bytes());
+        let mut lines = Lines::new(text.as_bytes(), crate::mtx::MAX_LINE_BYTES);
         let header = read_header(&mut lines).unwrap();
         assert_eq!(header.entries, 1_000_000_000_000);
         // Reading stops at the end of input: the error comes after one entry, and the
@@ -382,5 +461,19 @@ mod tests {
             err.to_string(),
             "line 4: file ends after 1 of 1000000000000 declared entries"
         );
+    }
+
+    #[test]
+    fn a_line_over_the_limit_is_refused_before_the_buffer_grows_past_it() {
+        let text = "abc\nabcd\r\nabcdefgh";
+        let mut lines = Lines::new(BufReader::with_capacity(2, text.as_bytes()), 5);
+        assert_eq!(lines.next_line().unwrap(), Some((1, "abc\n")));
+        assert_eq!(lines.next_line().unwrap(), Some((2, "abcd\r\n")));
+        let err = lines.next_line().unwrap_err();
+        assert_eq!(err.to_string(), "line 3: longer than 5 bytes");
+        assert!(lines.buf.capacity() <= 6, "{}", lines.buf.capacity());
+        let mut last = Lines::new("12345".as_bytes(), 5);
+        assert_eq!(last.next_line().unwrap(), Some((1, "12345")));
+        assert_eq!(last.next_line().unwrap(), None);
     }
 }

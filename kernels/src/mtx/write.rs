@@ -1,16 +1,13 @@
-//! The writer: `coordinate complex general`, shortest round-trip numbers, atomic file
-//! replacement.
+//! The writer: `coordinate complex general`, shortest round-trip numbers, files written through
+//! [`output::write_file`].
 #![forbid(unsafe_code)]
 
-use std::ffi::OsString;
 use std::fmt;
-use std::fs::{self, OpenOptions};
 use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::Path;
 
 use super::MtxError;
-use crate::{Csr, Index};
+use crate::{Csr, Index, output};
 
 /// Writes `a` as `%%MatrixMarket matrix coordinate complex general`, entries in CSR order.
 ///
@@ -33,51 +30,19 @@ pub fn write<I: Index>(a: &Csr<I>, out: impl Write, comment: Option<&str>) -> io
     w.flush()
 }
 
-/// Writes `a` to `path` atomically: readers see the old file or the complete new one.
-///
-/// The matrix goes to a temporary file in the same directory (`.NAME.tmp-<pid>-<n>`), which is
-/// synced to disk and renamed over `path`. On any error the temporary file is removed and an
-/// existing `path` is left untouched. (The directory entry itself is not synced, so after a
-/// power failure `path` may still hold its old contents, but never a partial file.)
+/// Writes `a` to `path` by the rules of [`output::write_file`]: a regular file is replaced
+/// atomically (readers see the old file or the complete new one; on error an existing `path` is
+/// left untouched), a symbolic link is followed, a device or FIFO is written in place and a
+/// directory is an error.
 pub fn write_path<I: Index>(
     a: &Csr<I>,
     path: &Path,
     comment: Option<&str>,
 ) -> Result<(), MtxError> {
-    let at_path = |source| MtxError::Io {
+    output::write_file(path, |w| write(a, w, comment)).map_err(|source| MtxError::Io {
         path: Some(path.to_owned()),
         source,
-    };
-    let tmp = temp_path(path).map_err(at_path)?;
-    let file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)
-        .map_err(at_path)?;
-    let result = write(a, &file, comment)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| fs::rename(&tmp, path));
-    if result.is_err() {
-        // Best effort: the error that matters is the one being returned.
-        let _ = fs::remove_file(&tmp);
-    }
-    result.map_err(at_path)
-}
-
-/// A fresh temporary name beside `path`: `.NAME.tmp-<pid>-<counter>`.
-fn temp_path(path: &Path) -> io::Result<PathBuf> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path has no file name"))?;
-    let mut tmp = OsString::from(".");
-    tmp.push(name);
-    tmp.push(format!(
-        ".tmp-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    Ok(path.with_file_name(tmp))
+    })
 }
 
 /// An `f64` in the shortest form that parses back to the same bits (NaN payloads excepted).
@@ -127,16 +92,5 @@ mod tests {
             let back: f64 = text.parse().unwrap();
             assert_eq!(back.to_bits(), v.to_bits(), "{text}");
         }
-    }
-
-    #[test]
-    fn temp_names_are_hidden_fresh_and_beside_the_target() {
-        let a = temp_path(Path::new("dir/out.mtx")).unwrap();
-        let b = temp_path(Path::new("dir/out.mtx")).unwrap();
-        assert_ne!(a, b);
-        assert_eq!(a.parent(), Some(Path::new("dir")));
-        let name = a.file_name().unwrap().to_str().unwrap();
-        assert!(name.starts_with(".out.mtx.tmp-"), "{name}");
-        assert!(temp_path(Path::new("/")).is_err());
     }
 }

@@ -26,6 +26,8 @@ use std::io;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
+use rawcheck_kernels::output;
+
 pub use bench::{BenchId, Timing, load_criterion, load_peers};
 pub use data::{
     Check, CheckFile, CountResult, Dataset, FuzzStat, HuntCell, PeerResult, Provenance, Source,
@@ -103,8 +105,8 @@ impl Generated {
     }
 }
 
-/// Reads the data, writes `<out>/index.html` (atomically: a temporary file renamed into place) and
-/// returns its path.
+/// Reads the data, writes `<out>/index.html` (through `rawcheck_kernels::output::write_file`:
+/// atomically, a symbolic link followed, a device or FIFO written in place) and returns its path.
 pub fn generate(inputs: &Inputs) -> io::Result<PathBuf> {
     let page = render(&ReportData::load(inputs), &Generated::now())?;
     fs::create_dir_all(&inputs.out).map_err(|e| {
@@ -114,9 +116,7 @@ pub fn generate(inputs: &Inputs) -> io::Result<PathBuf> {
         )
     })?;
     let path = inputs.out.join("index.html");
-    let tmp = inputs.out.join("index.html.tmp");
-    fs::write(&tmp, page)
-        .and_then(|()| fs::rename(&tmp, &path))
+    output::write_file(&path, |w| w.write_all(page.as_bytes()))
         .map_err(|e| io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display())))?;
     Ok(path)
 }
