@@ -1,0 +1,24 @@
+//! The deterministic counts bench (`cargo bench --bench counts`): which ids it runs, how each is
+//! prepared outside the measured call, and how Callgrind's output becomes `reports/data/counts.json`.
+//!
+//! Ids are the criterion ids `<kernel>/<family>/<variant>/<index>/<nnz>` of the six kernels on
+//! the four generated families ([`Family::ALL`]) at [`SIZES`], variants [`Variant::ALL`] and the
+//! memcpy floor, 32- and 64-bit indices. `RAWCHECK_COUNTS_FILTER=<regex>` keeps the ids it
+//! matches; the others are never listed, so they never run under Valgrind.
+//! `RAWCHECK_COUNTS_JSON=<file>` writes the JSON elsewhere.
+
+mod callgrind;
+mod cases;
+mod file;
+
+pub use callgrind::Counts;
+pub use cases::{Call, CountCase, Measured, cases, cases_from_env, prepare};
+pub use file::{
+    CountRow, CountsFile, JSON_VAR, collect, counts_path, finish_run, start_run, write_counts,
+};
+
+/// The environment variable holding the id filter (a regex).
+pub const FILTER_VAR: &str = "RAWCHECK_COUNTS_FILTER";
+
+/// Nominal nnz of the counted inputs.
+pub const SIZES: [usize; 2] = [10_000, 100_000];
