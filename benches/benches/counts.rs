@@ -5,7 +5,8 @@
 //! Ids and inputs come from [`rawcheck_benches::counts`]; `RAWCHECK_COUNTS_FILTER=<regex>`
 //! limits them. Gungraun runs each id in its own Valgrind process: the input is built by the
 //! setup (not counted), only the call is. The main setup, run natively before the first id,
-//! stamps the start; the main teardown reads the Callgrind files of this run and writes the JSON.
+//! writes the base matrices the ids need (so the setups under Valgrind only read them) and stamps
+//! the start; the main teardown reads this run's Callgrind files and writes the JSON.
 
 // Gungraun's macros generate public modules, constants and functions without doc comments.
 #![allow(missing_docs)]
@@ -24,7 +25,7 @@ fn ids() -> Vec<CountCase> {
 
 /// The setup: the input, built outside the counted region.
 fn prepare(case: CountCase) -> Call {
-    counts::prepare(&case).unwrap_or_else(|e| fail(&e))
+    counts::setup(&case).unwrap_or_else(|e| fail(&e))
 }
 
 fn fail(message: &str) -> ! {
@@ -44,9 +45,16 @@ library_benchmark_group!(name = kernels, benchmarks = count);
 
 main!(
     config = LibraryBenchmarkConfig::default()
-        .tool(Callgrind::with_args(["--cache-sim=yes", "--branch-sim=yes"]))
+        .tool(Callgrind::with_args([
+            "--cache-sim=yes",
+            "--branch-sim=yes",
+            // Fixed caches, not the host's: the misses are comparable across machines.
+            "--I1=32768,8,64",
+            "--D1=32768,8,64",
+            "--LL=8388608,16,64",
+        ]))
         .pass_through_env(FILTER_VAR);
-    setup = counts::start_run();
+    setup = counts::start_run().unwrap_or_else(|e| fail(&e));
     teardown = counts::finish_run().unwrap_or_else(|e| fail(&e));
     library_benchmark_groups = kernels
 );

@@ -4,14 +4,14 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
-use rawcheck_benches::Source;
 use rawcheck_benches::counts::{self, CountRow, Counts, CountsFile, Measured, SIZES};
 use rawcheck_benches::kernels::{ColumnStack, Kernel};
 use rawcheck_kernels::Variant;
 use rawcheck_kernels::families::Family;
 use regex::Regex;
 
-/// A Callgrind output file of the counts bench (one reshape call; the body cut to two functions).
+/// A Callgrind output file of the counts bench (reshape/uniform/raw/32/100000; the per-function
+/// costs cut to the first two records).
 const FIXTURE: &str = include_str!("fixtures/callgrind.count.out");
 
 fn fixture_path() -> PathBuf {
@@ -47,9 +47,17 @@ fn nnz_is_the_stored_entries_of_the_input() {
     let cases = counts::cases(Some(&filter));
     assert_eq!(cases.len(), 2 * Family::ALL.len());
     for case in cases {
-        let vectorisable = case.kernel() == ColumnStack::NAME;
-        let base = Source::Family(case.family).matrix(case.nominal, vectorisable);
-        assert_eq!(case.nnz, base.nnz(), "{case:?}");
+        assert_eq!(case.vectorisable(), case.kernel() == ColumnStack::NAME);
+        let base = case.base();
+        assert_eq!(case.nnz(), base.nnz(), "{case:?}");
+    }
+}
+
+#[test]
+fn every_kernel_applies_to_every_counted_input() {
+    let one_width = Regex::new("/raw/(32|64)/").unwrap();
+    for case in counts::cases(Some(&one_width)) {
+        assert!(case.applies(), "{case:?}");
     }
 }
 
@@ -76,7 +84,7 @@ fn prepared_calls_run() {
     let cases = counts::cases(Some(&filter));
     assert_eq!(cases.len(), 2 * Measured::all().count());
     for case in &cases {
-        let mut call = counts::prepare(case).unwrap_or_else(|e| panic!("{case:?}: {e}"));
+        let mut call = counts::setup(case).unwrap_or_else(|e| panic!("{case:?}: {e}"));
         call.run();
         call.run();
     }
@@ -132,7 +140,7 @@ fn collect_reads_this_runs_files_and_refuses_stale_ones() {
     let rows = counts::collect(&cases, |_| Ok(fixture_path()), long_ago).unwrap();
     let want = Counts::from_callgrind(FIXTURE).unwrap();
     assert_eq!(rows, [CountRow::new(&cases[0], want)]);
-    assert_eq!(rows[0].nnz, cases[0].nnz as u64);
+    assert_eq!(rows[0].nnz, cases[0].nnz() as u64);
     let future = SystemTime::now() + Duration::from_secs(3600);
     let err = counts::collect(&cases, |_| Ok(fixture_path()), future).unwrap_err();
     assert!(err.contains("earlier run"), "{err}");
@@ -178,5 +186,36 @@ fn counts_json_has_exactly_the_schema_fields() {
     );
     assert_eq!(result["id"], "transpose/powerlaw/safe/64/100000");
     assert_eq!(result["instructions"].as_u64(), Some(row.instructions));
-    assert_eq!(result["nnz"].as_u64(), Some(cases[0].nnz as u64));
+    assert_eq!(result["nnz"].as_u64(), Some(cases[0].nnz() as u64));
+}
+
+#[test]
+fn base_matrices_round_trip_through_their_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let filter = Regex::new("^(reshape|column_stack)/(tensor|powerlaw)/raw/32/10000$").unwrap();
+    let cases = counts::cases(Some(&filter));
+    for case in &cases {
+        assert_eq!(counts::inputs::read(dir.path(), case).unwrap(), None);
+    }
+    counts::inputs::write_all(dir.path(), &cases).unwrap();
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), cases.len());
+    for case in &cases {
+        let read = counts::inputs::read(dir.path(), case).unwrap();
+        let base = case.base();
+        assert_eq!(read.as_ref(), Some(&base), "{case:?}");
+    }
+    // A damaged file is an error, not a different matrix.
+    let file = std::fs::read_dir(dir.path())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let bytes = std::fs::read(&file).unwrap();
+    std::fs::write(&file, &bytes[..bytes.len() - 8]).unwrap();
+    assert!(
+        cases
+            .iter()
+            .any(|c| counts::inputs::read(dir.path(), c).is_err())
+    );
 }

@@ -3,8 +3,8 @@
 use std::fmt;
 use std::hint::black_box;
 
-use rawcheck_kernels::Variant;
 use rawcheck_kernels::families::Family;
+use rawcheck_kernels::{Csr, Variant};
 use regex::Regex;
 
 use super::{FILTER_VAR, SIZES};
@@ -46,7 +46,7 @@ struct Entry {
     name: &'static str,
     vectorisable: bool,
     applies: fn(&Shape, u32) -> bool,
-    prepare: fn(&CountCase) -> Result<Call, String>,
+    prepare: fn(&CountCase, Csr<u64>) -> Result<Call, String>,
 }
 
 const fn entry<K: Kernel + 'static>() -> Entry {
@@ -80,8 +80,6 @@ pub struct CountCase {
     pub bits: u32,
     /// Nominal nnz (the last part of the id).
     pub nominal: usize,
-    /// Stored entries of the input matrix (what per-nonzero figures divide by).
-    pub nnz: usize,
 }
 
 impl CountCase {
@@ -101,6 +99,34 @@ impl CountCase {
     pub fn kernel(&self) -> &'static str {
         self.kernel.name
     }
+
+    /// Whether the kernel takes the family's vectorisable shapes.
+    pub fn vectorisable(&self) -> bool {
+        self.kernel.vectorisable
+    }
+
+    /// The shape of the base matrix (known without generating it; not free under Valgrind).
+    pub fn shape(&self) -> Shape {
+        Source::Family(self.family).shape(self.nominal, self.kernel.vectorisable)
+    }
+
+    /// Stored entries of the input matrix: what per-nonzero figures divide by.
+    pub fn nnz(&self) -> usize {
+        self.shape().nnz
+    }
+
+    /// Whether the kernel applies to this input at this index width (it does for every family
+    /// and size counted: a test checks it, and [`prepare`] fails where it does not).
+    pub fn applies(&self) -> bool {
+        (self.kernel.applies)(&self.shape(), self.bits)
+    }
+
+    /// The base matrix, generated from the family's fixed seed.
+    pub fn base(&self) -> Csr<u64> {
+        Source::Family(self.family)
+            .matrix(self.nominal, self.kernel.vectorisable)
+            .into_owned()
+    }
 }
 
 /// Gungraun prints the element of each bench: the id says it all.
@@ -111,16 +137,14 @@ impl fmt::Debug for CountCase {
 }
 
 /// Every id, in a fixed order (kernel, family, size, width, variant), whose id `filter` matches.
+///
+/// Cheap on purpose: every Valgrind run of the bench lists the ids again before its setup.
 pub fn cases(filter: Option<&Regex>) -> Vec<CountCase> {
     let mut out = Vec::new();
     for kernel in &KERNELS {
         for family in Family::ALL {
             for nominal in SIZES {
-                let shape = Source::Family(family).shape(nominal, kernel.vectorisable);
                 for bits in [32, 64] {
-                    if !(kernel.applies)(&shape, bits) {
-                        continue;
-                    }
                     for measured in Measured::all() {
                         let case = CountCase {
                             kernel,
@@ -128,7 +152,6 @@ pub fn cases(filter: Option<&Regex>) -> Vec<CountCase> {
                             measured,
                             bits,
                             nominal,
-                            nnz: shape.nnz,
                         };
                         if filter.is_none_or(|f| f.is_match(&case.id())) {
                             out.push(case);
@@ -162,10 +185,10 @@ impl Call {
     }
 }
 
-/// Builds the input of `case` (generated from the family's fixed seed, converted, prepared by
+/// Builds the input of `case` from its base matrix (converted to the index width, prepared by
 /// the kernel's own setup) and returns the call to measure.
-pub fn prepare(case: &CountCase) -> Result<Call, String> {
-    (case.kernel.prepare)(case)
+pub fn prepare(case: &CountCase, base: Csr<u64>) -> Result<Call, String> {
+    (case.kernel.prepare)(case, base)
 }
 
 fn applies<K: Kernel>(shape: &Shape, bits: u32) -> bool {
@@ -175,17 +198,21 @@ fn applies<K: Kernel>(shape: &Shape, bits: u32) -> bool {
     })
 }
 
-fn prepare_kernel<K: Kernel + 'static>(case: &CountCase) -> Result<Call, String> {
+fn prepare_kernel<K: Kernel + 'static>(case: &CountCase, base: Csr<u64>) -> Result<Call, String> {
     match case.bits {
-        32 => prepare_width::<K, u32>(case),
-        _ => prepare_width::<K, u64>(case),
+        32 => prepare_width::<K, u32>(case, base),
+        _ => prepare_width::<K, u64>(case, base),
     }
 }
 
-fn prepare_width<K: Kernel + 'static, I: Idx>(case: &CountCase) -> Result<Call, String> {
-    let source = Source::Family(case.family);
-    let shape = source.shape(case.nominal, K::VECTORISABLE);
-    let plan = K::plan(&shape).ok_or_else(|| format!("{case:?}: does not apply"))?;
+fn prepare_width<K: Kernel + 'static, I: Idx>(
+    case: &CountCase,
+    base: Csr<u64>,
+) -> Result<Call, String> {
+    let plan = K::plan(&case.shape()).ok_or_else(|| format!("{case:?}: does not apply"))?;
+    if !plan.fits::<I>() {
+        return Err(format!("{case:?}: does not fit {}-bit indices", I::BITS));
+    }
     match case.measured {
         Measured::Memcpy => {
             let from = floor_source(plan.bytes(size_of::<I>()));
@@ -194,11 +221,10 @@ fn prepare_width<K: Kernel + 'static, I: Idx>(case: &CountCase) -> Result<Call, 
             })))
         }
         Measured::Kernel(variant) => {
-            let base = source.matrix(case.nominal, K::VECTORISABLE);
             let input = kernel_input::<K, I>(&base, &plan)?;
             let params = plan.params;
             Ok(Call(Box::new(move || {
-                // The result (an error too) is dropped inside the call, as criterion's does.
+                // The result (an error too) is dropped inside the call, as criterion's is.
                 let _ = black_box(K::run(black_box(&input), &params, variant));
             })))
         }

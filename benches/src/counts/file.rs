@@ -46,7 +46,7 @@ impl CountRow {
     pub fn new(case: &CountCase, counts: Counts) -> Self {
         CountRow {
             id: case.id(),
-            nnz: case.nnz as u64,
+            nnz: case.nnz() as u64,
             instructions: counts.instructions,
             branches: counts.branches,
             branch_misses: counts.branch_misses,
@@ -94,19 +94,18 @@ fn stamp_path() -> Result<PathBuf, String> {
     Ok(bench_dir()?.join("rawcheck-run-started"))
 }
 
-/// The main setup: stamps the start of the run, so that the teardown never reads a Callgrind
-/// file left by an earlier run.
-pub fn start_run() {
-    let write = || -> Result<(), String> {
-        let stamp = stamp_path()?;
-        let dir = stamp.parent().expect("the stamp is in a folder");
-        fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        fs::write(&stamp, b"").map_err(|e| format!("{}: {e}", stamp.display()))
-    };
-    if let Err(e) = write() {
-        eprintln!("error: {e}");
-        std::process::exit(1);
-    }
+/// Where the main setup leaves the run's base matrices ([`inputs`](super::inputs)).
+pub fn inputs_dir() -> Result<PathBuf, String> {
+    Ok(bench_dir()?.join("rawcheck-inputs"))
+}
+
+/// The main setup (native, before the first id): writes the base matrices of this run's ids and
+/// stamps the start, so that the teardown never reads a Callgrind file left by an earlier run.
+pub fn start_run() -> Result<(), String> {
+    let cases = cases_from_env()?;
+    super::inputs::write_all(&inputs_dir()?, &cases)?;
+    let stamp = stamp_path()?;
+    fs::write(&stamp, b"").map_err(|e| format!("{}: {e}", stamp.display()))
 }
 
 /// The Callgrind output of the `index`-th id (Gungraun names an `iter` bench `<id>_<index>`).

@@ -10,12 +10,24 @@
 mod callgrind;
 mod cases;
 mod file;
+pub mod inputs;
 
 pub use callgrind::Counts;
 pub use cases::{Call, CountCase, Measured, cases, cases_from_env, prepare};
 pub use file::{
-    CountRow, CountsFile, JSON_VAR, collect, counts_path, finish_run, start_run, write_counts,
+    CountRow, CountsFile, JSON_VAR, collect, counts_path, finish_run, inputs_dir, start_run,
+    write_counts,
 };
+
+/// The setup of one id under Valgrind: its base matrix from the main setup's file (generated
+/// when the file is missing), then the kernel's input and the call.
+pub fn setup(case: &CountCase) -> Result<Call, String> {
+    let base = match inputs::read(&inputs_dir()?, case)? {
+        Some(base) => base,
+        None => case.base(),
+    };
+    prepare(case, base)
+}
 
 /// The environment variable holding the id filter (a regex).
 pub const FILTER_VAR: &str = "RAWCHECK_COUNTS_FILTER";

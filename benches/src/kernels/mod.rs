@@ -165,6 +165,6 @@ pub fn memcpy_floor(source: &[u8]) -> Vec<u8> {
 pub fn smallest_factor(n: usize) -> usize {
     (2..)
         .take_while(|p| p * p <= n)
-        .find(|p| n % p == 0)
+        .find(|p| n.is_multiple_of(*p))
         .unwrap_or(n)
 }
