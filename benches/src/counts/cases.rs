@@ -164,15 +164,27 @@ pub fn cases(filter: Option<&Regex>) -> Vec<CountCase> {
     out
 }
 
-/// [`cases`] filtered by `$RAWCHECK_COUNTS_FILTER` (all when unset or empty).
+/// [`cases`] filtered by `$RAWCHECK_COUNTS_FILTER` (all when unset or empty); a filter that is
+/// no regex or matches no id is an error (on one line).
 pub fn cases_from_env() -> Result<Vec<CountCase>, String> {
     let filter = match std::env::var(FILTER_VAR) {
         Err(std::env::VarError::NotPresent) => None,
         Ok(s) if s.is_empty() => None,
-        Ok(s) => Some(Regex::new(&s).map_err(|e| format!("{FILTER_VAR}={s:?}: {e}"))?),
+        Ok(s) => Some(Regex::new(&s).map_err(|e| {
+            let reason = e
+                .to_string()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            format!("{FILTER_VAR}={s:?}: {reason}")
+        })?),
         Err(e) => return Err(format!("{FILTER_VAR}: {e}")),
     };
-    Ok(cases(filter.as_ref()))
+    let found = cases(filter.as_ref());
+    match filter {
+        Some(f) if found.is_empty() => Err(format!("{FILTER_VAR}={:?} matches no id", f.as_str())),
+        _ => Ok(found),
+    }
 }
 
 /// The measured call of one id, with its input already built.
