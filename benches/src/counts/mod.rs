@@ -2,7 +2,8 @@
 //! prepared outside the measured call, and how Callgrind's output becomes `reports/data/counts.json`.
 //!
 //! Ids are the criterion ids `<kernel>/<family>/<variant>/<index>/<nnz>` of the six kernels on
-//! the four generated families ([`Family::ALL`]) at [`SIZES`], variants [`Variant::ALL`] and the
+//! the four generated families ([`Family::ALL`](rawcheck_kernels::families::Family::ALL)) at
+//! [`SIZES`], variants [`Variant::ALL`](rawcheck_kernels::Variant::ALL) and the
 //! memcpy floor, 32- and 64-bit indices. `RAWCHECK_COUNTS_FILTER=<regex>` keeps the ids it
 //! matches; the others are never listed, so they never run under Valgrind.
 //! `RAWCHECK_COUNTS_JSON=<file>` writes the JSON elsewhere.
