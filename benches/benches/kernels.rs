@@ -14,7 +14,7 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput};
 use rawcheck_benches::kernels::{
     Case, ColumnStack, ColumnUnstack, Idx, Kernel, Permute, PermuteIndices, Plan, Reshape,
-    Transpose,
+    Transpose, floor_source, memcpy_floor,
 };
 use rawcheck_benches::{Profile, Source};
 use rawcheck_kernels::{Csr, Variant};
@@ -105,17 +105,11 @@ fn bench_width<'s, K: Kernel, I: Idx>(
             b.iter(|| K::run(black_box(input), &plan.params, variant));
         });
     }
-    // The floor: a fresh buffer filled from one of the same number of bytes, so a read and a
-    // write of half the traffic each (non-zero, so the source pages are really there).
-    let half = bytes.div_ceil(2) as usize;
-    let source = LazyCell::new(|| vec![0x5au8; half]);
+    // The floor: a copy of the bytes the kernel must move.
+    let source = LazyCell::new(|| floor_source(bytes));
     group.bench_function(BenchmarkId::new(format!("memcpy/{bits}"), nnz), |b| {
         let source = &*source;
-        b.iter(|| {
-            let mut copy = Vec::with_capacity(half);
-            copy.extend_from_slice(black_box(source));
-            copy
-        });
+        b.iter(|| memcpy_floor(black_box(source)));
     });
     if K::HAS_PEER {
         group.bench_function(BenchmarkId::new(format!("sprs/{bits}"), nnz), |b| {

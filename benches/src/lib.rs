@@ -7,9 +7,13 @@
 //! Every `.mtx` file in `$RAWCHECK_MTX_DIR` is benchmarked as family `file-<name>`. Everything
 //! that decides what is measured lives here so it can be tested.
 //!
+//! The gungraun target `benches/counts.rs` counts one call of the same ids under Callgrind
+//! ([`counts`]: ids, inputs, counts.json).
+//!
 //! `scripts/bench [quick|full] [FILTER]` runs the target and prints ns per nonzero with the ratios
 //! to `raw` and `memcpy` (`scripts/bench_table.py` reads criterion's JSON).
 
+pub mod counts;
 pub mod kernels;
 pub mod peers;
 mod profile;

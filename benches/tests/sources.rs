@@ -32,7 +32,7 @@ fn mtx_files_are_families_of_their_own() {
     let dims: Vec<_> = sources.iter().map(|s| s.shape(0, true).dims).collect();
     let square_dims = {
         let n = square.rows();
-        let p = (2..n).find(|p| n % p == 0).unwrap();
+        let p = (2..n).find(|p| n.is_multiple_of(*p)).unwrap();
         vec![p, n / p]
     };
     assert_eq!(

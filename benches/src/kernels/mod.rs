@@ -121,8 +121,7 @@ impl<I: Idx> Case<I> {
     /// produce exactly the output shape and nnz the plan counted.
     pub fn new<K: Kernel>(base: &Csr<u64>, plan: &Plan<K::Params>) -> Result<Self, String> {
         let what = |e: &dyn std::fmt::Display| format!("{}: {e}", K::NAME);
-        let base = base.to_index::<I>().map_err(|e| what(&e))?;
-        let input = K::input(base, &plan.params).map_err(|e| what(&e))?;
+        let input = kernel_input::<K, I>(base, plan)?;
         let out = K::run(&input, &plan.params, Variant::Raw).map_err(|e| what(&e))?;
         let got = (input.shape(), out.shape(), input.nnz(), out.nnz());
         let want = (plan.input, plan.output, plan.nnz, plan.nnz);
@@ -137,10 +136,35 @@ impl<I: Idx> Case<I> {
     }
 }
 
+/// The kernel's input at index width `I`: `base` converted, then prepared by [`Kernel::input`].
+pub fn kernel_input<K: Kernel, I: Idx>(
+    base: &Csr<u64>,
+    plan: &Plan<K::Params>,
+) -> Result<Csr<I>, String> {
+    let what = |e: &dyn std::fmt::Display| format!("{}: {e}", K::NAME);
+    let base = base.to_index::<I>().map_err(|e| what(&e))?;
+    K::input(base, &plan.params).map_err(|e| what(&e))
+}
+
+/// The source of the memcpy floor for a kernel moving `bytes` ([`Plan::bytes`]): half of them,
+/// non-zero so its pages are really there.
+pub fn floor_source(bytes: u64) -> Vec<u8> {
+    vec![0x5a; bytes.div_ceil(2) as usize]
+}
+
+/// The memcpy floor: a fresh buffer filled from `source` (from [`floor_source`]), so a read and
+/// a write of half the kernel's traffic each.
+#[inline]
+pub fn memcpy_floor(source: &[u8]) -> Vec<u8> {
+    let mut copy = Vec::with_capacity(source.len());
+    copy.extend_from_slice(source);
+    copy
+}
+
 /// The smallest prime factor of `n >= 2` (`n` itself when prime).
 pub fn smallest_factor(n: usize) -> usize {
     (2..)
         .take_while(|p| p * p <= n)
-        .find(|p| n % p == 0)
+        .find(|p| n.is_multiple_of(*p))
         .unwrap_or(n)
 }

@@ -1,0 +1,37 @@
+//! The deterministic counts bench (`cargo bench --bench counts`): which ids it runs, how each is
+//! prepared outside the measured call, and how Callgrind's output becomes `reports/data/counts.json`.
+//!
+//! Ids are the criterion ids `<kernel>/<family>/<variant>/<index>/<nnz>` of the six kernels on
+//! the four generated families ([`Family::ALL`](rawcheck_kernels::families::Family::ALL)) at
+//! [`SIZES`], variants [`Variant::ALL`](rawcheck_kernels::Variant::ALL) and the
+//! memcpy floor, 32- and 64-bit indices. `RAWCHECK_COUNTS_FILTER=<regex>` keeps the ids it
+//! matches; the others are never listed, so they never run under Valgrind.
+//! `RAWCHECK_COUNTS_JSON=<file>` writes the JSON elsewhere.
+
+mod callgrind;
+mod cases;
+mod file;
+pub mod inputs;
+
+pub use callgrind::Counts;
+pub use cases::{Call, CountCase, Measured, cases, cases_from_env, prepare};
+pub use file::{
+    CountRow, CountsFile, JSON_VAR, collect, counts_path, finish_run, inputs_dir, start_run,
+    write_counts,
+};
+
+/// The setup of one id under Valgrind: its base matrix from the main setup's file (generated
+/// when the file is missing), then the kernel's input and the call.
+pub fn setup(case: &CountCase) -> Result<Call, String> {
+    let base = match inputs::read(&inputs_dir()?, case)? {
+        Some(base) => base,
+        None => case.base(),
+    };
+    prepare(case, base)
+}
+
+/// The environment variable holding the id filter (a regex).
+pub const FILTER_VAR: &str = "RAWCHECK_COUNTS_FILTER";
+
+/// Nominal nnz of the counted inputs.
+pub const SIZES: [usize; 2] = [10_000, 100_000];
