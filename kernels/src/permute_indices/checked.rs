@@ -6,7 +6,7 @@
 
 use num_complex::Complex64;
 
-use super::{Path, Plan, SHORT_ROW, empty, long_row_scratch, sort_long_row};
+use super::{Path, Plan, SHORT_ROW, empty, long_row_scratch};
 use crate::alloc::try_filled;
 use crate::{Csr, Index, KernelError};
 
@@ -73,16 +73,16 @@ fn gather<I: Index>(
         let i = inv_row[new_row];
         let start = in_ptr[i].to_usize();
         let len = in_ptr[i + 1].to_usize() - start;
-        for n in 0..len {
-            #[cfg(not(feature = "bug-permute-len-for-index"))]
-            let at = n;
-            // Seeded bug B3 (see the raw variant): the row's length where the index belongs.
-            #[cfg(feature = "bug-permute-len-for-index")]
-            let at = len;
-            col_idx[end + at] = I::from_usize(col_perm[in_col[start + n].to_usize()]);
-            values[end + at] = in_val[start + n];
-        }
         if len <= SHORT_ROW {
+            for n in 0..len {
+                #[cfg(not(feature = "bug-permute-len-for-index"))]
+                let at = n;
+                // Seeded bug B3 (see the raw variant): the row's length where the index belongs.
+                #[cfg(feature = "bug-permute-len-for-index")]
+                let at = len;
+                col_idx[end + at] = I::from_usize(col_perm[in_col[start + n].to_usize()]);
+                values[end + at] = in_val[start + n];
+            }
             for n in 1..len {
                 let (c, v) = (col_idx[end + n], values[end + n]);
                 let mut pos = n;
@@ -95,12 +95,17 @@ fn gather<I: Index>(
                 values[end + pos] = v;
             }
         } else {
-            let segment = end..end + len;
-            sort_long_row(
-                &mut col_idx[segment.clone()],
-                &mut values[segment],
-                &mut scratch,
-            );
+            scratch.clear();
+            for n in 0..len {
+                let c = col_perm[in_col[start + n].to_usize()];
+                scratch.push((I::from_usize(c), I::from_usize(n)));
+            }
+            scratch.sort_unstable_by_key(|&(c, _)| c);
+            for n in 0..len {
+                let (c, at) = scratch[n];
+                col_idx[end + n] = c;
+                values[end + n] = in_val[start + at.to_usize()];
+            }
         }
         end += len;
         row_ptr[new_row + 1] = I::from_usize(end);

@@ -7,10 +7,12 @@
 //!
 //! * [`Path::Gather`]: output row `i'` *is* input row `inv_row[i']` (`inv_row` inverts `rows`)
 //!   with its columns mapped through `cols`, so each output row is gathered from its input row,
-//!   its columns mapped, and the segment sorted in place: insertion sort up to `SHORT_ROW` (32)
-//!   entries, else a sort of `(column, value)` pairs in a scratch row. Every output array is
-//!   written front to back; the reads jump once per row (and once per entry into `cols`, which
-//!   is sequential for banded and tensor-structured column maps). O(nnz log(longest row)).
+//!   its columns mapped, and the segment sorted: up to `SHORT_ROW` (32) entries it is written
+//!   and insertion-sorted in place; a longer row's `(new column, position)` pairs are sorted in
+//!   a scratch row (8 bytes a pair with 32-bit indices), then its entries are copied out in that
+//!   order. Every output array is written front to back; the reads jump once per row (and once
+//!   per entry into `cols`, which is sequential for banded and tensor-structured column maps).
+//!   O(nnz log(longest row)).
 //! * [`Path::CountingSort`], two counting sorts, O(nnz + rows + cols): (a) `(new row, value)`
 //!   pairs are bucketed by their new column, visiting output rows in order, which yields a CSC
 //!   matrix with sorted row indices (the buckets are counted per input column and laid out in
@@ -37,8 +39,6 @@
 pub mod checked;
 pub mod raw;
 pub mod safe;
-
-use num_complex::Complex64;
 
 use crate::alloc::{try_filled, try_with_capacity};
 use crate::cache::CacheSizes;
@@ -198,27 +198,9 @@ pub(crate) fn empty<I: Index>(rows: usize, cols: usize) -> Result<Csr<I>, Kernel
     ))
 }
 
-/// Sorts a gathered row segment longer than [`SHORT_ROW`] by column: its `(column, value)`
-/// pairs are sorted in `scratch` (columns are distinct, so the order is unique) and written
-/// back. Shared by the three variants, which insertion-sort shorter segments themselves.
-pub(crate) fn sort_long_row<I: Index>(
-    cols: &mut [I],
-    vals: &mut [Complex64],
-    scratch: &mut Vec<(I, Complex64)>,
-) {
-    scratch.clear();
-    scratch.extend(cols.iter().copied().zip(vals.iter().copied()));
-    scratch.sort_unstable_by_key(|&(c, _)| c);
-    for ((c, v), &(sc, sv)) in cols.iter_mut().zip(vals.iter_mut()).zip(scratch.iter()) {
-        (*c, *v) = (sc, sv);
-    }
-}
-
-/// The scratch row of the gather path: room for the longest row when it is longer than
-/// [`SHORT_ROW`] (so [`sort_long_row`] never grows it), else none.
-pub(crate) fn long_row_scratch<I: Index>(
-    longest: usize,
-) -> Result<Vec<(I, Complex64)>, KernelError> {
+/// The scratch row of the gather path: room for the `(new column, position)` pairs of the
+/// longest row when it is longer than [`SHORT_ROW`], else none.
+pub(crate) fn long_row_scratch<I: Index>(longest: usize) -> Result<Vec<(I, I)>, KernelError> {
     try_with_capacity(if longest > SHORT_ROW { longest } else { 0 })
 }
 

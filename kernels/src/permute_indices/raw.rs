@@ -4,7 +4,7 @@ use std::slice;
 
 use num_complex::Complex64;
 
-use super::{Path, Plan, SHORT_ROW, empty, long_row_scratch, sort_long_row};
+use super::{Path, Plan, SHORT_ROW, empty, long_row_scratch};
 use crate::alloc::try_with_capacity;
 use crate::{Csr, Index, KernelError};
 
@@ -106,22 +106,21 @@ unsafe fn gather<I: Index>(
         // SAFETY: start + len <= nnz (Csr invariant 2); every input column is < cols =
         // col_perm.len() (invariant 3), and col_perm[j] < cols fits I (invariant 1). inv_row is a
         // permutation, so the output rows so far hold distinct input rows: end + len <= nnz =
-        // capacity, and the segment end..end + len is written before it is sorted (the two
-        // slices of a long segment lie in different allocations and live only for the sort).
+        // capacity, and the segment end..end + len is written before it is read.
         unsafe {
             let (seg_col, seg_val) = (out_col.add(end), out_val.add(end));
-            for n in 0..len {
-                let j = (*in_col.add(start + n)).to_usize();
-                #[cfg(not(feature = "bug-permute-len-for-index"))]
-                let at = n;
-                // Seeded bug B3: the row's length where the entry's index belongs (QuTiP
-                // 5ad2bb5d7): every entry lands one past the segment, which stays unwritten.
-                #[cfg(feature = "bug-permute-len-for-index")]
-                let at = len;
-                seg_col.add(at).write(I::from_usize(*cperm.add(j)));
-                seg_val.add(at).write(*in_val.add(start + n));
-            }
             if len <= SHORT_ROW {
+                for n in 0..len {
+                    let j = (*in_col.add(start + n)).to_usize();
+                    #[cfg(not(feature = "bug-permute-len-for-index"))]
+                    let at = n;
+                    // Seeded bug B3: the row's length where the entry's index belongs (QuTiP
+                    // 5ad2bb5d7): every entry lands one past the segment, which stays unwritten.
+                    #[cfg(feature = "bug-permute-len-for-index")]
+                    let at = len;
+                    seg_col.add(at).write(I::from_usize(*cperm.add(j)));
+                    seg_val.add(at).write(*in_val.add(start + n));
+                }
                 for n in 1..len {
                     let (c, v) = (*seg_col.add(n), *seg_val.add(n));
                     let mut pos = n;
@@ -134,11 +133,18 @@ unsafe fn gather<I: Index>(
                     seg_val.add(pos).write(v);
                 }
             } else {
-                sort_long_row(
-                    slice::from_raw_parts_mut(seg_col, len),
-                    slice::from_raw_parts_mut(seg_val, len),
-                    &mut scratch,
-                );
+                // len <= longest row = scratch capacity, so extend never reallocates; n < len
+                // fits I like the columns.
+                scratch.clear();
+                scratch.extend((0..len).map(|n| {
+                    let j = (*in_col.add(start + n)).to_usize();
+                    (I::from_usize(*cperm.add(j)), I::from_usize(n))
+                }));
+                scratch.sort_unstable_by_key(|&(c, _)| c);
+                for (n, &(c, at)) in scratch.iter().enumerate() {
+                    seg_col.add(n).write(c);
+                    seg_val.add(n).write(*in_val.add(start + at.to_usize()));
+                }
             }
         }
         end += len;

@@ -4,7 +4,7 @@
 
 use num_complex::Complex64;
 
-use super::{Path, Plan, SHORT_ROW, empty, long_row_scratch, sort_long_row};
+use super::{Path, Plan, SHORT_ROW, empty, long_row_scratch};
 use crate::alloc::{try_filled, try_with_capacity};
 use crate::{Csr, Index, KernelError};
 
@@ -76,15 +76,15 @@ fn gather<I: Index>(
         let (seg_col, tail_col) = std::mem::take(&mut rest_col).split_at_mut(in_col.len());
         let (seg_val, tail_val) = std::mem::take(&mut rest_val).split_at_mut(in_col.len());
         (rest_col, rest_val) = (tail_col, tail_val);
-        for ((out_c, out_v), (&j, &v)) in seg_col
-            .iter_mut()
-            .zip(&mut *seg_val)
-            .zip(in_col.iter().zip(in_val))
-        {
-            *out_c = I::from_usize(col_perm[j.to_usize()]);
-            *out_v = v;
-        }
-        if seg_col.len() <= SHORT_ROW {
+        if in_col.len() <= SHORT_ROW {
+            for ((out_c, out_v), (&j, &v)) in seg_col
+                .iter_mut()
+                .zip(&mut *seg_val)
+                .zip(in_col.iter().zip(in_val))
+            {
+                *out_c = I::from_usize(col_perm[j.to_usize()]);
+                *out_v = v;
+            }
             for n in 1..seg_col.len() {
                 let (c, v) = (seg_col[n], seg_val[n]);
                 let mut pos = n;
@@ -97,7 +97,18 @@ fn gather<I: Index>(
                 seg_val[pos] = v;
             }
         } else {
-            sort_long_row(seg_col, seg_val, &mut scratch);
+            scratch.clear();
+            scratch.extend(
+                in_col
+                    .iter()
+                    .enumerate()
+                    .map(|(n, &j)| (I::from_usize(col_perm[j.to_usize()]), I::from_usize(n))),
+            );
+            scratch.sort_unstable_by_key(|&(c, _)| c);
+            for ((out_c, out_v), &(c, at)) in seg_col.iter_mut().zip(seg_val).zip(&scratch) {
+                *out_c = c;
+                *out_v = in_val[at.to_usize()];
+            }
         }
         end += in_col.len();
         *out_end = I::from_usize(end);
