@@ -146,7 +146,7 @@ impl<'a, I: Index> Plan<'a, I> {
     }
 
     /// The same plan with the scatter core following `path` whatever its rule says (see
-    /// [`permute_indices`](crate::permute_indices)): for tests, fuzzing and benches.
+    /// [`Path`]): for tests, fuzzing and benches.
     pub fn with_path(self, path: Path) -> Self {
         Plan {
             path: Some(path),
