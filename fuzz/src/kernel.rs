@@ -4,13 +4,15 @@
 //! # What is checked
 //! For each index width the input fits (`u64` always, `u32` when it fits) an independent model
 //! ([`expect`]) decides from the shapes alone whether the call must be refused or accepted and
-//! what shape it returns. Then every [`Variant`] runs and:
+//! what shape it returns. Then every [`Variant`] runs, on every path of the kernels whose plan
+//! can force one ([`Op::paths`]: permute and permute_indices run on the rule's choice and on
+//! each [`Path`]), and:
 //! * a refusal must be the library's error (a panic or abort is a finding), the same error for
-//!   all three variants;
+//!   all three variants and every path;
 //! * an accepted call must return the model's shape, keep `nnz`, pass [`Csr::new`]'s
-//!   validation, leave its input untouched, and agree bit for bit with the other variants, the
-//!   other index width, a sparse "move every entry" oracle ([`moved`]) and, when small, the dense
-//!   oracle ([`Dense`]).
+//!   validation, leave its input untouched, and agree bit for bit with the other variants and
+//!   paths, the other index width, a sparse "move every entry" oracle ([`moved`]) and, when
+//!   small, the dense oracle ([`Dense`]).
 //!
 //! # Memory bound
 //! Valid calls whose output legitimately needs a huge buffer (column_stack of a `60000 x 60000`
@@ -23,7 +25,8 @@
 use arbitrary::{Arbitrary, Unstructured};
 use num_complex::Complex64;
 use rawcheck_kernels::oracle::{Dense, gather_permutation};
-use rawcheck_kernels::{Csr, Index, KernelError, Variant};
+use rawcheck_kernels::permute_indices::Path;
+use rawcheck_kernels::{Csr, Index, KernelError, Variant, permute, permute_indices};
 
 use crate::bytes::{EDGE_DIMS, Gen, Seed};
 use crate::{Finding, Verdict, bitwise_eq, ensure, revalidate, variants};
@@ -160,6 +163,38 @@ impl Op {
             Op::PermuteIndices { rows, cols } => {
                 rawcheck_kernels::permute_indices(a, rows, cols, v)
             }
+        }
+    }
+
+    /// The paths [`Op::apply_on`] runs this call on: the rule's choice (`None`) first, then,
+    /// for the kernels sharing the scatter core, every forced [`Path`].
+    pub fn paths(&self) -> Vec<Option<Path>> {
+        match self {
+            Op::Permute { .. } | Op::PermuteIndices { .. } => {
+                std::iter::once(None).chain(Path::ALL.map(Some)).collect()
+            }
+            _ => vec![None],
+        }
+    }
+
+    /// Runs the library's kernel on `path` (one of [`Op::paths`]), through the kernel's plan.
+    pub fn apply_on<I: Index>(
+        &self,
+        a: &Csr<I>,
+        v: Variant,
+        path: Option<Path>,
+    ) -> Result<Csr<I>, KernelError> {
+        match (self, path) {
+            (_, None) => self.apply(a, v),
+            (Op::Permute { dims, order }, Some(p)) => {
+                permute::Plan::new(a, dims, order)?.with_path(p).run(v)
+            }
+            (Op::PermuteIndices { rows, cols }, Some(p)) => {
+                permute_indices::Plan::new(a, rows, cols)?
+                    .with_path(p)
+                    .run(v)
+            }
+            (_, Some(p)) => panic!("{p:?} is not a path of {self:?}"),
         }
     }
 
@@ -543,9 +578,16 @@ fn run_width<I: Index>(a: &Csr<I>, op: &Op) -> Result<Outcome<I>, Finding> {
     }
     let before = a.clone();
     let mut errors: Vec<KernelError> = Vec::new();
-    let mut first: Option<(Variant, Csr<I>)> = None;
-    for &v in variants::selected() {
-        let got = op.apply(a, v);
+    let mut first: Option<(String, Csr<I>)> = None;
+    let runs = variants::selected()
+        .iter()
+        .flat_map(|&v| op.paths().into_iter().map(move |p| (v, p)));
+    for (variant, path) in runs {
+        let v = match path {
+            None => variant.to_string(),
+            Some(p) => format!("{variant} on {p:?}"),
+        };
+        let got = op.apply_on(a, variant, path);
         ensure!(
             bitwise_eq(a, &before),
             "u{}/{v}: the kernel modified its input",

@@ -7,7 +7,9 @@ use common::*;
 use num_complex::Complex64;
 use proptest::prelude::*;
 use rawcheck_kernels::oracle::Dense;
-use rawcheck_kernels::{Csr, KernelError, Variant, permute};
+use rawcheck_kernels::permute::Plan;
+use rawcheck_kernels::permute_indices::Path;
+use rawcheck_kernels::{Csr, Index, KernelError, Variant, permute};
 
 /// Largest `prod(dims)` generated.
 const MAX_SIZE: usize = if cfg!(miri) { 8 } else { 36 };
@@ -82,16 +84,30 @@ fn block(r: usize, c: usize, s: f64) -> Csr<u64> {
     Csr::from_triplets(r, c, &t).unwrap()
 }
 
+/// `(name, result)` of every variant on every path of the scatter core: the rule's choice and
+/// each forced path.
+fn every_path<I: Index>(a: &Csr<I>, dims: &[usize], order: &[usize]) -> Vec<(String, Csr<I>)> {
+    let plan = Plan::new(a, dims, order).unwrap();
+    let plans = std::iter::once((plan.clone(), "rule".to_string()))
+        .chain(Path::ALL.map(|p| (plan.clone().with_path(p), format!("{p:?}"))));
+    plans
+        .flat_map(|(plan, path)| {
+            Variant::ALL.map(|v| (format!("{} on {path}", v.name()), plan.run(v).unwrap()))
+        })
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
     fn every_variant_matches_the_oracle((dims, order, a) in case()) {
         let want = Dense::from_csr(&a).permute(&dims, &order).to_csr::<u64>().unwrap();
-        for v in Variant::ALL {
-            assert_bitwise_eq(&permute(&a, &dims, &order, v).unwrap(), &want, v.name());
-            let got32 = permute(&narrow(&a), &dims, &order, v).unwrap();
-            assert_bitwise_eq(&got32, &narrow(&want), v.name());
+        for (what, got) in every_path(&a, &dims, &order) {
+            assert_bitwise_eq(&got, &want, &what);
+        }
+        for (what, got) in every_path(&narrow(&a), &dims, &order) {
+            assert_bitwise_eq(&got, &narrow(&want), &what);
         }
     }
 
@@ -121,11 +137,11 @@ fn tensor_factors_move_with_the_order() {
         });
         let abc = kron(&kron(&a, &b), &c);
         let cab = kron(&kron(&c, &a), &b);
-        for v in Variant::ALL {
-            let got = permute(&abc, &dims, &[2, 0, 1], v).unwrap();
-            assert_bitwise_eq(&got, &cab, &format!("{kind:?} {v}"));
-            let got32 = permute(&narrow(&abc), &dims, &[2, 0, 1], v).unwrap();
-            assert_bitwise_eq(&got32, &narrow(&cab), &format!("{kind:?} {v} u32"));
+        for (what, got) in every_path(&abc, &dims, &[2, 0, 1]) {
+            assert_bitwise_eq(&got, &cab, &format!("{kind:?} {what}"));
+        }
+        for (what, got) in every_path(&narrow(&abc), &dims, &[2, 0, 1]) {
+            assert_bitwise_eq(&got, &narrow(&cab), &format!("{kind:?} {what} u32"));
         }
     }
 }

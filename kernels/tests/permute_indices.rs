@@ -5,11 +5,13 @@ mod common;
 use common::*;
 use num_complex::Complex64;
 use proptest::prelude::*;
+use rawcheck_kernels::cache::CacheSizes;
 use rawcheck_kernels::families::{DEFAULT_SEED, Family, generate, index_permutations};
 use rawcheck_kernels::oracle::Dense;
-use rawcheck_kernels::{Csr, KernelError, Variant, permute_indices};
+use rawcheck_kernels::permute_indices::{Path, Plan};
+use rawcheck_kernels::{Csr, Index, KernelError, Variant, permute_indices};
 
-/// Largest side of the sparse matrices that reach the long-row limit of the one-pass path.
+/// Largest side of the sparse matrices that reach the long-row limit of the insertion sort.
 const SPARSE_DIM: usize = if cfg!(miri) { 6 } else { 48 };
 
 /// A matrix with a row permutation and a column permutation of its shape.
@@ -23,7 +25,8 @@ fn with_permutations(
 }
 
 /// A sparse matrix up to `SPARSE_DIM` square: a few scattered entries, sometimes one long row
-/// (around the 32-entry limit of the one-pass path), so both paths and their boundary are hit.
+/// (around the 32-entry limit of the gather path's insertion sort), so both sorts and their
+/// boundary are hit.
 fn sparse_matrix() -> impl Strategy<Value = Csr<u64>> {
     (1..=SPARSE_DIM, 1..=SPARSE_DIM)
         .prop_flat_map(|(r, c)| {
@@ -40,17 +43,35 @@ fn sparse_matrix() -> impl Strategy<Value = Csr<u64>> {
         })
 }
 
-/// Runs every variant in both index widths and compares with the oracle bit for bit.
+/// `(name, result)` of every variant on every path: the rule's choice and each forced path.
+fn every_path<I: Index>(a: &Csr<I>, rows: &[usize], cols: &[usize]) -> Vec<(String, Csr<I>)> {
+    let plan = Plan::new(a, rows, cols).unwrap();
+    let plans = std::iter::once((plan, "rule".to_string()))
+        .chain(Path::ALL.map(|p| (plan.with_path(p), format!("{p:?}"))));
+    plans
+        .flat_map(|(plan, path)| {
+            Variant::ALL.map(|v| (format!("{} on {path}", v.name()), plan.run(v).unwrap()))
+        })
+        .collect()
+}
+
+/// Runs every variant on every path in both index widths and compares with `want` bit for bit.
+fn check_every_path(a: &Csr<u64>, rows: &[usize], cols: &[usize], want: &Csr<u64>) {
+    for (what, got) in every_path(a, rows, cols) {
+        assert_bitwise_eq(&got, want, &what);
+    }
+    for (what, got) in every_path(&narrow(a), rows, cols) {
+        assert_bitwise_eq(&got, &narrow(want), &what);
+    }
+}
+
+/// Runs every variant on every path in both index widths against the dense oracle.
 fn check_all_variants(a: &Csr<u64>, rows: &[usize], cols: &[usize]) {
     let want = Dense::from_csr(a)
         .permute_indices(rows, cols)
         .to_csr::<u64>()
         .unwrap();
-    for v in Variant::ALL {
-        assert_bitwise_eq(&permute_indices(a, rows, cols, v).unwrap(), &want, v.name());
-        let got32 = permute_indices(&narrow(a), rows, cols, v).unwrap();
-        assert_bitwise_eq(&got32, &narrow(&want), v.name());
-    }
+    check_every_path(a, rows, cols, &want);
 }
 
 proptest! {
@@ -88,9 +109,9 @@ proptest! {
 }
 
 #[test]
-fn rows_of_exactly_the_one_pass_limit_and_one_more() {
-    // 80 x 80 with a single row of 32 (one-pass path) or 33 entries (counting sort): reversing
-    // the columns makes the insertion sort do its most work.
+fn rows_of_exactly_the_insertion_sort_limit_and_one_more() {
+    // 80 x 80 with a single row of 32 (insertion sort) or 33 entries (sorted as pairs):
+    // reversing the columns makes the insertion sort do its most work.
     for len in [32, 33] {
         let t: Vec<_> = (0..len)
             .map(|j| (5, 2 * j, Complex64::new(j as f64, -1.0)))
@@ -112,13 +133,28 @@ fn bench_sized_matrices_match_the_moved_triplets() {
         let (rows, cols) = index_permutations(a.rows(), a.cols(), DEFAULT_SEED);
         let moved: Vec<_> = a.iter().map(|(i, j, v)| (rows[i], cols[j], v)).collect();
         let want = Csr::<u64>::from_triplets(a.rows(), a.cols(), &moved).unwrap();
-        for v in Variant::ALL {
-            let what = format!("{family} {}", v.name());
-            assert_bitwise_eq(&permute_indices(&a, &rows, &cols, v).unwrap(), &want, &what);
-            let got32 = permute_indices(&narrow(&a), &rows, &cols, v).unwrap();
-            assert_bitwise_eq(&got32, &narrow(&want), &what);
-        }
+        check_every_path(&a, &rows, &cols, &want);
     }
+}
+
+#[test]
+fn the_rule_counting_sorts_long_rows_whose_buckets_fit_the_l2() {
+    let cache = CacheSizes {
+        l1d: 32 << 10,
+        l2: 1 << 20,
+        line: 64,
+    };
+    // 8192 buckets of 64 bytes fill half of the 1 MiB L2; one more does not fit.
+    let (fits, too_many) = (8192, 8193);
+    // Average rows of 33 entries (cells per entry = cols / 33) are long, of 32 are not.
+    let choose = |dim: usize, per_row: usize| Path::choose(dim, dim, dim / per_row, cache);
+    assert_eq!(choose(fits, 33), Path::CountingSort);
+    assert_eq!(choose(fits, 1000), Path::CountingSort);
+    assert_eq!(choose(fits, 32), Path::Gather);
+    assert_eq!(choose(too_many, 1000), Path::Gather);
+    // The larger side counts: a dense wide matrix with few rows still opens `cols` streams.
+    assert_eq!(Path::choose(10, too_many, 1, cache), Path::Gather);
+    assert_eq!(Path::choose(10, fits, 1, cache), Path::CountingSort);
 }
 
 #[test]

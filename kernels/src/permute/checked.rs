@@ -32,5 +32,5 @@ pub fn permute<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
         }
     }
     let (rows, cols) = plan.scatter_axes(&p);
-    scatter(plan.input(), rows, cols)
+    scatter(plan.input(), rows, cols, plan.path())
 }

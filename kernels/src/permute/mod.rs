@@ -13,7 +13,8 @@
 //! then an odometer over the other axes advances `m` and adds or removes their strides. Axes of
 //! size 1 are left out of the walk, so every carry is amortised O(1) and computing `p` is O(N).
 //! Then the scatter core of [`permute_indices`](crate::permute_indices()) moves the entries
-//! with `p` on the permuted axes and the identity `[0]` on a ket's or bra's axis of length 1.
+//! with `p` on the permuted axes and the identity `[0]` on a ket's or bra's axis of length 1,
+//! on the path its rule picks ([`Path::choose`]) unless [`Plan::with_path`] forces one.
 //!
 //! [`Plan::new`] validates the parameters once, including the checks QuTiP 5.3.1 lacks (it
 //! trusts `prod(dims)` on its bra and sparse paths); [`raw`], [`checked`] and [`safe`] each
@@ -24,7 +25,7 @@ pub mod raw;
 pub mod safe;
 
 use crate::alloc::{try_filled, try_with_capacity};
-use crate::permute_indices::check_permutation;
+use crate::permute_indices::{Path, check_permutation};
 use crate::{Csr, Index, KernelError, Variant};
 
 /// The only permutation of an axis of length 1: a ket's column, a bra's row.
@@ -57,6 +58,8 @@ pub struct Plan<'a, I: Index> {
     outer: Vec<(usize, usize)>,
     /// The same for the last axis of size > 1, or `(1, 1)` when there is none.
     inner: (usize, usize),
+    /// The scatter core's path when forced, `None` when its rule decides.
+    path: Option<Path>,
 }
 
 impl<'a, I: Index> Plan<'a, I> {
@@ -138,7 +141,31 @@ impl<'a, I: Index> Plan<'a, I> {
             axes,
             outer,
             inner,
+            path: None,
         })
+    }
+
+    /// The same plan with the scatter core following `path` whatever its rule says (see
+    /// [`Path`]): for tests, fuzzing and benches.
+    pub fn with_path(self, path: Path) -> Self {
+        Plan {
+            path: Some(path),
+            ..self
+        }
+    }
+
+    /// The forced path of the scatter core, `None` when its rule decides.
+    pub fn path(&self) -> Option<Path> {
+        self.path
+    }
+
+    /// Runs the plan with `variant`.
+    pub fn run(&self, variant: Variant) -> Result<Csr<I>, KernelError> {
+        match variant {
+            Variant::Raw => raw::permute(self),
+            Variant::Checked => checked::permute(self),
+            Variant::Safe => safe::permute(self),
+        }
     }
 
     /// The matrix to permute.
@@ -176,10 +203,5 @@ pub fn permute<I: Index>(
     order: &[usize],
     variant: Variant,
 ) -> Result<Csr<I>, KernelError> {
-    let plan = Plan::new(a, dims, order)?;
-    match variant {
-        Variant::Raw => raw::permute(&plan),
-        Variant::Checked => checked::permute(&plan),
-        Variant::Safe => safe::permute(&plan),
-    }
+    Plan::new(a, dims, order)?.run(variant)
 }

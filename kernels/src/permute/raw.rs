@@ -40,5 +40,5 @@ pub fn permute<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
     // SAFETY: the walk maps the multi-indices over dims one to one onto those of the permuted
     // shape, so p is a permutation of 0..size; the plan checked that size is the length of every
     // axis given p, and the other axis has length 1, where [0] is the permutation.
-    unsafe { scatter(plan.input(), rows, cols) }
+    unsafe { scatter(plan.input(), rows, cols, plan.path()) }
 }

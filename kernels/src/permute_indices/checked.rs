@@ -6,18 +6,18 @@
 
 use num_complex::Complex64;
 
-use super::{Plan, SHORT_ROW, empty};
+use super::{Path, Plan, SHORT_ROW, empty, long_row_scratch};
 use crate::alloc::try_filled;
 use crate::{Csr, Index, KernelError};
 
 /// Permutes the plan's input; see [`super`] for the algorithm.
 pub fn permute_indices<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
     let (rows, cols) = plan.permutations();
-    scatter(plan.input(), rows, cols)
+    scatter(plan.input(), rows, cols, plan.path())
 }
 
 /// Moves entry `(i, j)` of `a` to `(row_perm[i], col_perm[j])`: the core shared with
-/// [`permute`](crate::permute()).
+/// [`permute`](crate::permute()), on `forced` path or the rule's choice.
 ///
 /// `row_perm` and `col_perm` must be permutations of `0..a.rows()` and `0..a.cols()` (both callers
 /// check them at their boundary); otherwise this panics or returns a wrong matrix.
@@ -25,6 +25,7 @@ pub(crate) fn scatter<I: Index>(
     a: &Csr<I>,
     row_perm: &[usize],
     col_perm: &[usize],
+    forced: Option<Path>,
 ) -> Result<Csr<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     // Seeded bug B2 (see the raw variant): the density test before the nnz == 0 guard.
@@ -39,10 +40,9 @@ pub(crate) fn scatter<I: Index>(
     for i in 0..rows {
         inv_row[row_perm[i]] = i;
     }
-    if cells_per_entry >= cols / 4 && longest_row(a.row_ptr()) <= SHORT_ROW {
-        one_pass(a, &inv_row, col_perm)
-    } else {
-        counting_sort(a, inv_row, col_perm)
+    match Path::or_choose(forced, rows, cols, cells_per_entry) {
+        Path::Gather => gather(a, &inv_row, col_perm),
+        Path::CountingSort => counting_sort(a, inv_row, col_perm),
     }
 }
 
@@ -55,9 +55,9 @@ fn longest_row<I: Index>(row_ptr: &[I]) -> usize {
     longest
 }
 
-/// Sparse path: gathers output row `i'` from input row `inv_row[i']`, mapping its columns, then
-/// insertion-sorts that short segment.
-fn one_pass<I: Index>(
+/// Gather path: gathers output row `i'` from input row `inv_row[i']`, mapping its columns, then
+/// sorts that segment.
+fn gather<I: Index>(
     a: &Csr<I>,
     inv_row: &[usize],
     col_perm: &[usize],
@@ -67,30 +67,45 @@ fn one_pass<I: Index>(
     let mut row_ptr = try_filled(rows + 1, I::ZERO)?;
     let mut col_idx = try_filled(nnz, I::ZERO)?;
     let mut values = try_filled(nnz, Complex64::default())?;
+    let mut scratch = long_row_scratch(longest_row(a.row_ptr()))?;
     let mut end = 0usize;
     for new_row in 0..rows {
         let i = inv_row[new_row];
         let start = in_ptr[i].to_usize();
         let len = in_ptr[i + 1].to_usize() - start;
-        for n in 0..len {
-            #[cfg(not(feature = "bug-permute-len-for-index"))]
-            let at = n;
-            // Seeded bug B3 (see the raw variant): the row's length where the index belongs.
-            #[cfg(feature = "bug-permute-len-for-index")]
-            let at = len;
-            col_idx[end + at] = I::from_usize(col_perm[in_col[start + n].to_usize()]);
-            values[end + at] = in_val[start + n];
-        }
-        for n in 1..len {
-            let (c, v) = (col_idx[end + n], values[end + n]);
-            let mut pos = n;
-            while pos > 0 && col_idx[end + pos - 1] > c {
-                col_idx[end + pos] = col_idx[end + pos - 1];
-                values[end + pos] = values[end + pos - 1];
-                pos -= 1;
+        if len <= SHORT_ROW {
+            for n in 0..len {
+                #[cfg(not(feature = "bug-permute-len-for-index"))]
+                let at = n;
+                // Seeded bug B3 (see the raw variant): the row's length where the index belongs.
+                #[cfg(feature = "bug-permute-len-for-index")]
+                let at = len;
+                col_idx[end + at] = I::from_usize(col_perm[in_col[start + n].to_usize()]);
+                values[end + at] = in_val[start + n];
             }
-            col_idx[end + pos] = c;
-            values[end + pos] = v;
+            for n in 1..len {
+                let (c, v) = (col_idx[end + n], values[end + n]);
+                let mut pos = n;
+                while pos > 0 && col_idx[end + pos - 1] > c {
+                    col_idx[end + pos] = col_idx[end + pos - 1];
+                    values[end + pos] = values[end + pos - 1];
+                    pos -= 1;
+                }
+                col_idx[end + pos] = c;
+                values[end + pos] = v;
+            }
+        } else {
+            scratch.clear();
+            for n in 0..len {
+                let c = col_perm[in_col[start + n].to_usize()];
+                scratch.push((I::from_usize(c), I::from_usize(n)));
+            }
+            scratch.sort_unstable_by_key(|&(c, _)| c);
+            for n in 0..len {
+                let (c, at) = scratch[n];
+                col_idx[end + n] = c;
+                values[end + n] = in_val[start + at.to_usize()];
+            }
         }
         end += len;
         row_ptr[new_row + 1] = I::from_usize(end);

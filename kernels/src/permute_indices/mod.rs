@@ -2,19 +2,33 @@
 //!
 //! Entry `(i, j)` of `A` moves to `(rows[i], cols[j])`; the output keeps the shape of `A` and its
 //! rows come out sorted. The work is done by a `scatter` core (one per variant, also used by
-//! [`permute`](crate::permute())), which takes the two scatter permutations and picks one of two
-//! paths, both O(nnz + rows + cols) and free of comparison sorts over the whole matrix:
+//! [`permute`](crate::permute())), which takes the two scatter permutations and follows one of
+//! two [`Path`]s, both free of comparison sorts over the whole matrix:
 //!
-//! * **sparse path** (one pass): when the matrix is very sparse (`rows * cols / nnz >= cols / 4`,
-//!   i.e. at most about four entries per row on average) and no row holds more than
-//!   `SHORT_ROW` (32) entries, each output row `i'` is gathered from input row `inv_row[i']`
-//!   (`inv_row` inverts `rows`), its columns are mapped through `cols`, and the short segment is
-//!   insertion-sorted (fewer than `SHORT_ROW` moves per entry, so O(nnz)).
-//! * **double counting sort** otherwise: (a) `(new row, value)` pairs are bucketed by their new
-//!   column, visiting output rows in order, which yields a CSC matrix with sorted row indices
-//!   (the buckets are counted per input column and laid out in new-column order, so the scatter
-//!   needs no lookup in `cols`); (b) that CSC is transposed back into CSR (output row `i'` has
-//!   the length of input row `inv_row[i']`), which leaves every row sorted by column.
+//! * [`Path::Gather`]: output row `i'` *is* input row `inv_row[i']` (`inv_row` inverts `rows`)
+//!   with its columns mapped through `cols`, so each output row is gathered from its input row,
+//!   its columns mapped, and the segment sorted: up to `SHORT_ROW` (32) entries it is written
+//!   and insertion-sorted in place; a longer row's `(new column, position)` pairs are sorted in
+//!   a scratch row (8 bytes a pair with 32-bit indices), then its entries are copied out in that
+//!   order. Every output array is written front to back; the reads jump once per row (and once
+//!   per entry into `cols`, which is sequential for banded and tensor-structured column maps).
+//!   O(nnz log(longest row)).
+//! * [`Path::CountingSort`], two counting sorts, O(nnz + rows + cols): (a) `(new row, value)`
+//!   pairs are bucketed by their new column, visiting output rows in order, which yields a CSC
+//!   matrix with sorted row indices (the buckets are counted per input column and laid out in
+//!   new-column order, so the scatter needs no lookup in `cols`); (b) that CSC is transposed
+//!   back into CSR (output row `i'` has the length of input row `inv_row[i']`), which leaves
+//!   every row sorted by column. Each pass writes one stream per bucket (`cols`, then `rows`
+//!   of them), at random.
+//!
+//! **The path rule** ([`Path::choose`]): the counting sort is taken only when the average row
+//! holds more than `SHORT_ROW` entries (`rows * cols / nnz < cols / SHORT_ROW`: gathering would
+//! have to sort long rows) *and* the write streams of both of its passes stay in cache: one open
+//! line per bucket, `max(rows, cols) * line <= l2 / 2` with the sizes of
+//! [`CacheSizes::get`](crate::cache::CacheSizes::get). Otherwise the gather path runs: its writes
+//! are sequential whatever the size, where the counting sort's open lines, once they outgrow the
+//! L2, make nearly every store a miss. [`Plan::with_path`] forces a path (tests, fuzzing,
+//! benches).
 //!
 //! `nnz == 0` returns the empty result at once, which is also what keeps the density test's
 //! division defined (QuTiP divided by zero there before commit 2dd468058).
@@ -26,11 +40,48 @@ pub mod checked;
 pub mod raw;
 pub mod safe;
 
-use crate::alloc::try_filled;
+use crate::alloc::{try_filled, try_with_capacity};
+use crate::cache::CacheSizes;
 use crate::{Csr, Index, KernelError, Variant};
 
-/// Longest row the sparse path insertion-sorts; longer rows send the matrix to the counting sort.
+/// Longest row the gather path insertion-sorts in place; longer rows are sorted as pairs.
 pub(crate) const SHORT_ROW: usize = 32;
+
+/// The algorithm of the scatter core; see the [module documentation](self).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Path {
+    /// Each output row gathered from its input row, its mapped columns sorted.
+    Gather,
+    /// Two counting sorts: by new column into a CSC, then by new row back into CSR.
+    CountingSort,
+}
+
+impl Path {
+    /// Every path.
+    pub const ALL: [Path; 2] = [Path::Gather, Path::CountingSort];
+
+    /// The path rule for a `rows x cols` matrix with `cells_per_entry = rows * cols / nnz` (see
+    /// the [module documentation](self)).
+    pub fn choose(rows: usize, cols: usize, cells_per_entry: usize, cache: CacheSizes) -> Path {
+        let long_rows = cells_per_entry.saturating_mul(SHORT_ROW) < cols;
+        let streams_fit = rows.max(cols).saturating_mul(cache.line) <= cache.l2 / 2;
+        if long_rows && streams_fit {
+            Path::CountingSort
+        } else {
+            Path::Gather
+        }
+    }
+
+    /// The path `forced`, or the rule's choice.
+    pub(crate) fn or_choose(
+        forced: Option<Path>,
+        rows: usize,
+        cols: usize,
+        cells_per_entry: usize,
+    ) -> Path {
+        forced.unwrap_or_else(|| Path::choose(rows, cols, cells_per_entry, CacheSizes::get()))
+    }
+}
 
 /// A scatter permutation whose parameters have been checked against its input.
 ///
@@ -42,6 +93,7 @@ pub struct Plan<'a, I: Index> {
     input: &'a Csr<I>,
     rows: &'a [usize],
     cols: &'a [usize],
+    path: Option<Path>,
 }
 
 impl<'a, I: Index> Plan<'a, I> {
@@ -53,7 +105,25 @@ impl<'a, I: Index> Plan<'a, I> {
     ) -> Result<Self, KernelError> {
         check_axis("row", rows, input.rows())?;
         check_axis("column", cols, input.cols())?;
-        Ok(Plan { input, rows, cols })
+        Ok(Plan {
+            input,
+            rows,
+            cols,
+            path: None,
+        })
+    }
+
+    /// The same plan following `path` whatever the rule says: for tests, fuzzing and benches.
+    pub fn with_path(self, path: Path) -> Self {
+        Plan {
+            path: Some(path),
+            ..self
+        }
+    }
+
+    /// The forced path, `None` when [`Path::choose`] decides.
+    pub fn path(&self) -> Option<Path> {
+        self.path
     }
 
     /// The matrix to permute.
@@ -128,6 +198,23 @@ pub(crate) fn empty<I: Index>(rows: usize, cols: usize) -> Result<Csr<I>, Kernel
     ))
 }
 
+/// The scratch row of the gather path: room for the `(new column, position)` pairs of the
+/// longest row when it is longer than [`SHORT_ROW`], else none.
+pub(crate) fn long_row_scratch<I: Index>(longest: usize) -> Result<Vec<(I, I)>, KernelError> {
+    try_with_capacity(if longest > SHORT_ROW { longest } else { 0 })
+}
+
+impl<I: Index> Plan<'_, I> {
+    /// Runs the plan with `variant`.
+    pub fn run(&self, variant: Variant) -> Result<Csr<I>, KernelError> {
+        match variant {
+            Variant::Raw => raw::permute_indices(self),
+            Variant::Checked => checked::permute_indices(self),
+            Variant::Safe => safe::permute_indices(self),
+        }
+    }
+}
+
 /// Moves entry `(i, j)` of `a` to `(rows[i], cols[j])` with the chosen variant.
 pub fn permute_indices<I: Index>(
     a: &Csr<I>,
@@ -135,10 +222,5 @@ pub fn permute_indices<I: Index>(
     cols: &[usize],
     variant: Variant,
 ) -> Result<Csr<I>, KernelError> {
-    let plan = Plan::new(a, rows, cols)?;
-    match variant {
-        Variant::Raw => raw::permute_indices(&plan),
-        Variant::Checked => checked::permute_indices(&plan),
-        Variant::Safe => safe::permute_indices(&plan),
-    }
+    Plan::new(a, rows, cols)?.run(variant)
 }

@@ -4,7 +4,7 @@ use std::slice;
 
 use num_complex::Complex64;
 
-use super::{Plan, SHORT_ROW, empty};
+use super::{Path, Plan, SHORT_ROW, empty, long_row_scratch};
 use crate::alloc::try_with_capacity;
 use crate::{Csr, Index, KernelError};
 
@@ -13,11 +13,11 @@ pub fn permute_indices<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelErr
     let (rows, cols) = plan.permutations();
     // SAFETY: the plan checked that `rows` and `cols` are permutations of 0..input.rows() and
     // 0..input.cols().
-    unsafe { scatter(plan.input(), rows, cols) }
+    unsafe { scatter(plan.input(), rows, cols, plan.path()) }
 }
 
 /// Moves entry `(i, j)` of `a` to `(row_perm[i], col_perm[j])`: the core shared with
-/// [`permute`](crate::permute()).
+/// [`permute`](crate::permute()), on `forced` path or the rule's choice.
 ///
 /// # Safety
 /// `row_perm` must be a permutation of `0..a.rows()` and `col_perm` one of `0..a.cols()`: every
@@ -26,6 +26,7 @@ pub(crate) unsafe fn scatter<I: Index>(
     a: &Csr<I>,
     row_perm: &[usize],
     col_perm: &[usize],
+    forced: Option<Path>,
 ) -> Result<Csr<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     // Seeded bug B2: the density test before the guard that keeps its division defined, as in
@@ -45,12 +46,11 @@ pub(crate) unsafe fn scatter<I: Index>(
     }
     // SAFETY: row_perm is a permutation of 0..rows, so the loop wrote every slot 0..rows once.
     unsafe { inv_row.set_len(rows) };
-    if cells_per_entry >= cols / 4 && longest_row(a.row_ptr()) <= SHORT_ROW {
+    match Path::or_choose(forced, rows, cols, cells_per_entry) {
         // SAFETY: inv_row is a permutation of 0..rows (inverse of one); col_perm: caller's contract.
-        unsafe { one_pass(a, &inv_row, col_perm) }
-    } else {
+        Path::Gather => unsafe { gather(a, &inv_row, col_perm) },
         // SAFETY: as above.
-        unsafe { counting_sort(a, inv_row, col_perm) }
+        Path::CountingSort => unsafe { counting_sort(a, inv_row, col_perm) },
     }
 }
 
@@ -66,12 +66,12 @@ fn longest_row<I: Index>(row_ptr: &[I]) -> usize {
     longest
 }
 
-/// Sparse path: gathers output row `i'` from input row `inv_row[i']`, mapping its columns, then
-/// insertion-sorts that short segment.
+/// Gather path: gathers output row `i'` from input row `inv_row[i']`, mapping its columns, then
+/// sorts that segment.
 ///
 /// # Safety
 /// `inv_row` is a permutation of `0..a.rows()`, `col_perm` one of `0..a.cols()`.
-unsafe fn one_pass<I: Index>(
+unsafe fn gather<I: Index>(
     a: &Csr<I>,
     inv_row: &[usize],
     col_perm: &[usize],
@@ -80,6 +80,7 @@ unsafe fn one_pass<I: Index>(
     let mut row_ptr = try_with_capacity::<I>(rows + 1)?;
     let mut col_idx = try_with_capacity::<I>(nnz)?;
     let mut values = try_with_capacity::<Complex64>(nnz)?;
+    let mut scratch = long_row_scratch(longest_row(a.row_ptr()))?;
     let (out_ptr, out_col, out_val) = (
         row_ptr.as_mut_ptr(),
         col_idx.as_mut_ptr(),
@@ -105,30 +106,45 @@ unsafe fn one_pass<I: Index>(
         // SAFETY: start + len <= nnz (Csr invariant 2); every input column is < cols =
         // col_perm.len() (invariant 3), and col_perm[j] < cols fits I (invariant 1). inv_row is a
         // permutation, so the output rows so far hold distinct input rows: end + len <= nnz =
-        // capacity, and the segment end..end + len is written before it is sorted.
+        // capacity, and the segment end..end + len is written before it is read.
         unsafe {
             let (seg_col, seg_val) = (out_col.add(end), out_val.add(end));
-            for n in 0..len {
-                let j = (*in_col.add(start + n)).to_usize();
-                #[cfg(not(feature = "bug-permute-len-for-index"))]
-                let at = n;
-                // Seeded bug B3: the row's length where the entry's index belongs (QuTiP
-                // 5ad2bb5d7): every entry lands one past the segment, which stays unwritten.
-                #[cfg(feature = "bug-permute-len-for-index")]
-                let at = len;
-                seg_col.add(at).write(I::from_usize(*cperm.add(j)));
-                seg_val.add(at).write(*in_val.add(start + n));
-            }
-            for n in 1..len {
-                let (c, v) = (*seg_col.add(n), *seg_val.add(n));
-                let mut pos = n;
-                while pos > 0 && *seg_col.add(pos - 1) > c {
-                    seg_col.add(pos).write(*seg_col.add(pos - 1));
-                    seg_val.add(pos).write(*seg_val.add(pos - 1));
-                    pos -= 1;
+            if len <= SHORT_ROW {
+                for n in 0..len {
+                    let j = (*in_col.add(start + n)).to_usize();
+                    #[cfg(not(feature = "bug-permute-len-for-index"))]
+                    let at = n;
+                    // Seeded bug B3: the row's length where the entry's index belongs (QuTiP
+                    // 5ad2bb5d7): every entry lands one past the segment, which stays unwritten.
+                    #[cfg(feature = "bug-permute-len-for-index")]
+                    let at = len;
+                    seg_col.add(at).write(I::from_usize(*cperm.add(j)));
+                    seg_val.add(at).write(*in_val.add(start + n));
                 }
-                seg_col.add(pos).write(c);
-                seg_val.add(pos).write(v);
+                for n in 1..len {
+                    let (c, v) = (*seg_col.add(n), *seg_val.add(n));
+                    let mut pos = n;
+                    while pos > 0 && *seg_col.add(pos - 1) > c {
+                        seg_col.add(pos).write(*seg_col.add(pos - 1));
+                        seg_val.add(pos).write(*seg_val.add(pos - 1));
+                        pos -= 1;
+                    }
+                    seg_col.add(pos).write(c);
+                    seg_val.add(pos).write(v);
+                }
+            } else {
+                // len <= longest row = scratch capacity, so extend never reallocates; n < len
+                // fits I like the columns.
+                scratch.clear();
+                scratch.extend((0..len).map(|n| {
+                    let j = (*in_col.add(start + n)).to_usize();
+                    (I::from_usize(*cperm.add(j)), I::from_usize(n))
+                }));
+                scratch.sort_unstable_by_key(|&(c, _)| c);
+                for (n, &(c, at)) in scratch.iter().enumerate() {
+                    seg_col.add(n).write(c);
+                    seg_val.add(n).write(*in_val.add(start + at.to_usize()));
+                }
             }
         }
         end += len;

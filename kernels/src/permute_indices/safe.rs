@@ -4,18 +4,18 @@
 
 use num_complex::Complex64;
 
-use super::{Plan, SHORT_ROW, empty};
+use super::{Path, Plan, SHORT_ROW, empty, long_row_scratch};
 use crate::alloc::{try_filled, try_with_capacity};
 use crate::{Csr, Index, KernelError};
 
 /// Permutes the plan's input; see [`super`] for the algorithm.
 pub fn permute_indices<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
     let (rows, cols) = plan.permutations();
-    scatter(plan.input(), rows, cols)
+    scatter(plan.input(), rows, cols, plan.path())
 }
 
 /// Moves entry `(i, j)` of `a` to `(row_perm[i], col_perm[j])`: the core shared with
-/// [`permute`](crate::permute()).
+/// [`permute`](crate::permute()), on `forced` path or the rule's choice.
 ///
 /// `row_perm` and `col_perm` must be permutations of `0..a.rows()` and `0..a.cols()` (both callers
 /// check them at their boundary); otherwise this panics or returns a wrong matrix.
@@ -23,6 +23,7 @@ pub(crate) fn scatter<I: Index>(
     a: &Csr<I>,
     row_perm: &[usize],
     col_perm: &[usize],
+    forced: Option<Path>,
 ) -> Result<Csr<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     if nnz == 0 {
@@ -33,10 +34,9 @@ pub(crate) fn scatter<I: Index>(
     for (i, &r) in row_perm.iter().enumerate() {
         inv_row[r] = i;
     }
-    if cells_per_entry >= cols / 4 && longest_row(a.row_ptr()) <= SHORT_ROW {
-        one_pass(a, &inv_row, col_perm)
-    } else {
-        counting_sort(a, inv_row, col_perm)
+    match Path::or_choose(forced, rows, cols, cells_per_entry) {
+        Path::Gather => gather(a, &inv_row, col_perm),
+        Path::CountingSort => counting_sort(a, inv_row, col_perm),
     }
 }
 
@@ -56,9 +56,9 @@ fn row<I: Index>(a: &Csr<I>, i: usize) -> (&[I], &[Complex64]) {
     (&a.col_idx()[range.clone()], &a.values()[range])
 }
 
-/// Sparse path: gathers output row `i'` from input row `inv_row[i']`, mapping its columns, then
-/// insertion-sorts that short segment.
-fn one_pass<I: Index>(
+/// Gather path: gathers output row `i'` from input row `inv_row[i']`, mapping its columns, then
+/// sorts that segment.
+fn gather<I: Index>(
     a: &Csr<I>,
     inv_row: &[usize],
     col_perm: &[usize],
@@ -67,6 +67,7 @@ fn one_pass<I: Index>(
     let mut row_ptr = try_filled(rows + 1, I::ZERO)?;
     let mut col_idx = try_filled(nnz, I::ZERO)?;
     let mut values = try_filled(nnz, Complex64::default())?;
+    let mut scratch = long_row_scratch(longest_row(a.row_ptr()))?;
     // The unwritten tails of the outputs; each row splits its segment off their front.
     let (mut rest_col, mut rest_val) = (&mut col_idx[..], &mut values[..]);
     let mut end = 0;
@@ -75,24 +76,39 @@ fn one_pass<I: Index>(
         let (seg_col, tail_col) = std::mem::take(&mut rest_col).split_at_mut(in_col.len());
         let (seg_val, tail_val) = std::mem::take(&mut rest_val).split_at_mut(in_col.len());
         (rest_col, rest_val) = (tail_col, tail_val);
-        for ((out_c, out_v), (&j, &v)) in seg_col
-            .iter_mut()
-            .zip(&mut *seg_val)
-            .zip(in_col.iter().zip(in_val))
-        {
-            *out_c = I::from_usize(col_perm[j.to_usize()]);
-            *out_v = v;
-        }
-        for n in 1..seg_col.len() {
-            let (c, v) = (seg_col[n], seg_val[n]);
-            let mut pos = n;
-            while pos > 0 && seg_col[pos - 1] > c {
-                seg_col[pos] = seg_col[pos - 1];
-                seg_val[pos] = seg_val[pos - 1];
-                pos -= 1;
+        if in_col.len() <= SHORT_ROW {
+            for ((out_c, out_v), (&j, &v)) in seg_col
+                .iter_mut()
+                .zip(&mut *seg_val)
+                .zip(in_col.iter().zip(in_val))
+            {
+                *out_c = I::from_usize(col_perm[j.to_usize()]);
+                *out_v = v;
             }
-            seg_col[pos] = c;
-            seg_val[pos] = v;
+            for n in 1..seg_col.len() {
+                let (c, v) = (seg_col[n], seg_val[n]);
+                let mut pos = n;
+                while pos > 0 && seg_col[pos - 1] > c {
+                    seg_col[pos] = seg_col[pos - 1];
+                    seg_val[pos] = seg_val[pos - 1];
+                    pos -= 1;
+                }
+                seg_col[pos] = c;
+                seg_val[pos] = v;
+            }
+        } else {
+            scratch.clear();
+            scratch.extend(
+                in_col
+                    .iter()
+                    .enumerate()
+                    .map(|(n, &j)| (I::from_usize(col_perm[j.to_usize()]), I::from_usize(n))),
+            );
+            scratch.sort_unstable_by_key(|&(c, _)| c);
+            for ((out_c, out_v), &(c, at)) in seg_col.iter_mut().zip(seg_val).zip(&scratch) {
+                *out_c = c;
+                *out_v = in_val[at.to_usize()];
+            }
         }
         end += in_col.len();
         *out_end = I::from_usize(end);
