@@ -23,7 +23,8 @@
 use arbitrary::{Arbitrary, Unstructured};
 use num_complex::Complex64;
 use rawcheck_kernels::oracle::{Dense, gather_permutation};
-use rawcheck_kernels::{Csr, Index, KernelError, Variant};
+use rawcheck_kernels::transpose::Path;
+use rawcheck_kernels::{Csr, Index, KernelError, Variant, column_stack, transpose};
 
 use crate::bytes::{EDGE_DIMS, Gen, Seed};
 use crate::{Finding, Verdict, bitwise_eq, ensure, revalidate, variants};
@@ -149,8 +150,39 @@ pub enum Op {
 }
 
 impl Op {
-    /// Runs the library's kernel.
-    pub fn apply<I: Index>(&self, a: &Csr<I>, v: Variant) -> Result<Csr<I>, KernelError> {
+    /// Runs the library's kernel; `path` forces the scatter path of the kernels that have one
+    /// (transpose, column_stack), `None` leaves the choice to the kernel's plan.
+    pub fn apply<I: Index>(
+        &self,
+        a: &Csr<I>,
+        v: Variant,
+        path: Option<Path>,
+    ) -> Result<Csr<I>, KernelError> {
+        match (self, path) {
+            (Op::Transpose, Some(path)) => transpose::run(&transpose::Plan::with_path(a, path)?, v),
+            (Op::ColumnStack, Some(path)) => {
+                column_stack::run(&column_stack::Plan::with_path(a, path)?, v)
+            }
+            _ => self.apply_planned(a, v),
+        }
+    }
+
+    /// The scatter paths a call on a matrix with `cols` columns runs along: the plan's own
+    /// choice (`None`), then for transpose and column_stack every path forced: direct, and
+    /// partitioned with buckets of one column, of two and of about `sqrt(cols)` columns. Every
+    /// input so crosses every path, and each path's output is compared with the others.
+    pub fn paths(&self, cols: usize) -> Vec<Option<Path>> {
+        let mut paths = vec![None];
+        if matches!(self, Op::Transpose | Op::ColumnStack) {
+            let root = cols.max(1).ilog2().div_ceil(2);
+            paths.push(Some(Path::Direct));
+            paths.extend([0, 1, root].map(|shift| Some(Path::Partitioned { shift })));
+        }
+        paths
+    }
+
+    /// Runs the library's kernel as its public function does (the plan chooses any path).
+    fn apply_planned<I: Index>(&self, a: &Csr<I>, v: Variant) -> Result<Csr<I>, KernelError> {
         match self {
             Op::Reshape { rows, cols } => rawcheck_kernels::reshape(a, *rows, *cols, v),
             Op::Transpose => rawcheck_kernels::transpose(a, v),
@@ -543,9 +575,16 @@ fn run_width<I: Index>(a: &Csr<I>, op: &Op) -> Result<Outcome<I>, Finding> {
     }
     let before = a.clone();
     let mut errors: Vec<KernelError> = Vec::new();
-    let mut first: Option<(Variant, Csr<I>)> = None;
-    for &v in variants::selected() {
-        let got = op.apply(a, v);
+    let mut first: Option<(String, Csr<I>)> = None;
+    let runs = variants::selected()
+        .iter()
+        .flat_map(|&v| op.paths(a.cols()).into_iter().map(move |p| (v, p)));
+    for (variant, path) in runs {
+        let got = op.apply(a, variant, path);
+        let v = match path {
+            None => variant.to_string(),
+            Some(path) => format!("{variant} {path:?}"),
+        };
         ensure!(
             bitwise_eq(a, &before),
             "u{}/{v}: the kernel modified its input",
@@ -588,7 +627,7 @@ fn run_width<I: Index>(a: &Csr<I>, op: &Op) -> Result<Outcome<I>, Finding> {
                     a.nnz()
                 );
                 match &first {
-                    None => first = Some((v, out)),
+                    None => first = Some((v.clone(), out)),
                     Some((fv, f)) => ensure!(
                         bitwise_eq(&out, f),
                         "u{}/{v} differs from the {fv} variant:\n{out:?}\n{fv}: {f:?}",

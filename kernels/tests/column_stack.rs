@@ -5,18 +5,23 @@ mod common;
 
 use common::*;
 use proptest::prelude::*;
+use rawcheck_kernels::column_stack::{Plan, run};
 use rawcheck_kernels::oracle::Dense;
 use rawcheck_kernels::{Csr, KernelError, Variant, column_stack, reshape, transpose};
 
 fn check(a: &Csr<u64>) {
     let want = Dense::from_csr(a).column_stack().to_csr::<u64>().unwrap();
+    let a32 = narrow(a);
     for v in Variant::ALL {
         assert_bitwise_eq(&column_stack(a, v).unwrap(), &want, v.name());
-        assert_bitwise_eq(
-            &column_stack(&narrow(a), v).unwrap(),
-            &narrow(&want),
-            v.name(),
-        );
+        assert_bitwise_eq(&column_stack(&a32, v).unwrap(), &narrow(&want), v.name());
+        for path in transpose_paths() {
+            let what = format!("{v} {path:?}");
+            let got = run(&Plan::with_path(a, path).unwrap(), v).unwrap();
+            assert_bitwise_eq(&got, &want, &what);
+            let got = run(&Plan::with_path(&a32, path).unwrap(), v).unwrap();
+            assert_bitwise_eq(&got, &narrow(&want), &what);
+        }
     }
 }
 

@@ -6,14 +6,39 @@ use common::*;
 use num_complex::Complex64;
 use proptest::prelude::*;
 use rawcheck_kernels::oracle::Dense;
+use rawcheck_kernels::transpose::{Path, Plan, run};
 use rawcheck_kernels::{Csr, KernelError, Variant, transpose};
 
 fn check(a: &Csr<u64>) {
     let want = Dense::from_csr(a).transpose().to_csr::<u64>().unwrap();
+    let a32 = narrow(a);
     for v in Variant::ALL {
         assert_bitwise_eq(&transpose(a, v).unwrap(), &want, v.name());
-        assert_bitwise_eq(&transpose(&narrow(a), v).unwrap(), &narrow(&want), v.name());
+        assert_bitwise_eq(&transpose(&a32, v).unwrap(), &narrow(&want), v.name());
+        for path in transpose_paths() {
+            let what = format!("{v} {path:?}");
+            let got = run(&Plan::with_path(a, path).unwrap(), v).unwrap();
+            assert_bitwise_eq(&got, &want, &what);
+            let got = run(&Plan::with_path(&a32, path).unwrap(), v).unwrap();
+            assert_bitwise_eq(&got, &narrow(&want), &what);
+        }
     }
+}
+
+#[test]
+fn the_rule_takes_the_direct_path_while_the_streams_fit_and_partitions_beyond() {
+    let cache = rawcheck_kernels::cache::CacheSizes::FALLBACK;
+    // 1 MiB L2: half of it holds the 2 * 64-byte lines of 4096 columns.
+    assert_eq!(Path::choose(4096, 1 << 30, 4, cache), Path::Direct);
+    // Any number of columns while the output fits: 20 bytes per entry.
+    assert_eq!(Path::choose(1 << 30, 1 << 14, 4, cache), Path::Direct);
+    let Path::Partitioned { shift } = Path::choose(1 << 20, 1 << 24, 4, cache) else {
+        panic!("a large scatter must be partitioned");
+    };
+    // 44 bytes per entry on average in 512 KiB: at most 11916 entries, so at least 1408
+    // buckets of 16 entries each on average: at most 1024 columns per bucket.
+    assert!(shift <= 10, "{shift}");
+    assert!(shift >= 1, "{shift}");
 }
 
 proptest! {

@@ -17,9 +17,14 @@ pub fn column_stack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError>
     let mut row_ptr = try_filled(a.cols() + 1, I::ZERO)?;
     let mut col_idx = try_filled(nnz, I::ZERO)?;
     let mut values = try_filled(nnz, Complex64::default())?;
-    sort_by_column(a, &mut row_ptr, &mut col_idx, &mut values, |i, j| {
-        j * rows + i
-    });
+    sort_by_column(
+        a,
+        plan.path(),
+        &mut row_ptr,
+        &mut col_idx,
+        &mut values,
+        |i, j| j * rows + i,
+    )?;
     try_grow(&mut row_ptr, len + 1)?;
     row_ptr.resize(len + 1, I::ZERO);
     let mut next = 0usize;

@@ -20,8 +20,9 @@ pub mod checked;
 pub mod raw;
 pub mod safe;
 
+use crate::cache::CacheSizes;
 use crate::reshape::{checked_size, fits};
-use crate::transpose::row_ptr_len;
+use crate::transpose::{Path, row_ptr_len};
 use crate::{Csr, Index, KernelError, Variant};
 
 /// A column stack whose output has been checked to be representable.
@@ -34,16 +35,29 @@ use crate::{Csr, Index, KernelError, Variant};
 pub struct Plan<'a, I: Index> {
     input: &'a Csr<I>,
     len: usize,
+    path: Path,
 }
 
 impl<'a, I: Index> Plan<'a, I> {
-    /// Checks that `input` can be stacked into one column with index type `I`.
+    /// Checks that `input` can be stacked into one column with index type `I`, and picks the
+    /// counting sort's [`Path`] as [`transpose`](crate::transpose::Path::choose) does.
     pub fn new(input: &'a Csr<I>) -> Result<Self, KernelError> {
+        let path = Path::choose(input.cols(), input.nnz(), size_of::<I>(), CacheSizes::get());
+        Self::with_path(input, path)
+    }
+
+    /// As [`Plan::new`], but with the given path, whatever the sizes (for tests, fuzzing and
+    /// benchmarks). A shift above 63 counts as 63.
+    pub fn with_path(input: &'a Csr<I>, path: Path) -> Result<Self, KernelError> {
         let len = checked_size("column_stack length", input.rows(), input.cols())?;
         fits::<I>("rows", len)?;
         row_ptr_len(len)?;
         row_ptr_len(input.cols())?;
-        Ok(Plan { input, len })
+        Ok(Plan {
+            input,
+            len,
+            path: path.clamped(),
+        })
     }
 
     /// The matrix to stack.
@@ -55,14 +69,23 @@ impl<'a, I: Index> Plan<'a, I> {
     pub fn output_rows(&self) -> usize {
         self.len
     }
+
+    /// How the counting sort moves the entries.
+    pub fn path(&self) -> Path {
+        self.path
+    }
 }
 
 /// Stacks the columns of `a` into one `(rows * cols) x 1` column with the chosen variant.
 pub fn column_stack<I: Index>(a: &Csr<I>, variant: Variant) -> Result<Csr<I>, KernelError> {
-    let plan = Plan::new(a)?;
+    run(&Plan::new(a)?, variant)
+}
+
+/// Runs a plan with the chosen variant.
+pub fn run<I: Index>(plan: &Plan<'_, I>, variant: Variant) -> Result<Csr<I>, KernelError> {
     match variant {
-        Variant::Raw => raw::column_stack(&plan),
-        Variant::Checked => checked::column_stack(&plan),
-        Variant::Safe => safe::column_stack(&plan),
+        Variant::Raw => raw::column_stack(plan),
+        Variant::Checked => checked::column_stack(plan),
+        Variant::Safe => safe::column_stack(plan),
     }
 }

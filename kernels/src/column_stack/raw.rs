@@ -23,16 +23,17 @@ pub fn column_stack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError>
     #[cfg(feature = "bug-stale-pointer")]
     let out_ptr = row_ptr.as_mut_ptr();
     // SAFETY: the buffers are fresh, with capacities a.cols() + 1, nnz and nnz as sort_by_column
-    // needs; the key j * rows + i < rows * cols = len fits I (plan).
+    // needs; the key j * rows + i < rows * cols = len fits I, and the shift is clamped (plan).
     unsafe {
         sort_by_column(
             a,
+            plan.path(),
             row_ptr.as_mut_ptr(),
             out_col,
             values.as_mut_ptr(),
             |i, j| j * rows + i,
         )
-    };
+    }?;
     try_grow(&mut row_ptr, len + 1)?;
     // Taken after the growth, which may have moved the buffer.
     #[cfg(not(feature = "bug-stale-pointer"))]
