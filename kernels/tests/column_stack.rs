@@ -54,6 +54,17 @@ proptest! {
 }
 
 #[test]
+fn gaps_longer_than_the_speculative_fill_match_the_oracle() {
+    // Output rows 0, 1 and 59: a gap of 58 rows, past the speculative fill, then a tail of one.
+    let one = num_complex::Complex64::new(1.0, 0.0);
+    let gap = rawcheck_kernels::column_stack::SPECULATIVE_FILL;
+    let (rows, cols) = (3, 2 * gap);
+    let last = (rows - 1, cols - 2, one);
+    let a = Csr::from_triplets(rows, cols, &[(0, 0, one), (1, 0, one), last]).unwrap();
+    check(&a);
+}
+
+#[test]
 fn empty_shapes_stack_into_empty_columns() {
     for (rows, cols) in [(0, 0), (0, 5), (5, 0)] {
         let a = Csr::<u32>::from_triplets(rows, cols, &[]).unwrap();
