@@ -25,20 +25,62 @@ fn check(a: &Csr<u64>) {
     }
 }
 
+/// A `rows x cols` matrix with `per_row` entries in each row, at the columns `column(i, k)`
+/// (sorted and distinct within a row).
+fn pattern(
+    rows: usize,
+    cols: usize,
+    per_row: usize,
+    column: impl Fn(usize, usize) -> usize,
+) -> Csr<u32> {
+    let mut col_idx = Vec::new();
+    for i in 0..rows {
+        let mut row: Vec<u32> = (0..per_row).map(|k| column(i, k) as u32).collect();
+        row.sort_unstable();
+        row.dedup();
+        assert_eq!(row.len(), per_row, "distinct columns in a row");
+        col_idx.extend(row);
+    }
+    let row_ptr = (0..=rows).map(|i| (i * per_row) as u32).collect();
+    let values = vec![Complex64::default(); rows * per_row];
+    Csr::new(rows, cols, row_ptr, col_idx, values).unwrap()
+}
+
 #[test]
-fn the_rule_takes_the_direct_path_while_the_streams_fit_and_partitions_beyond() {
+#[cfg_attr(
+    miri,
+    ignore = "builds matrices of 40000 entries; the rule is safe code"
+)]
+fn the_rule_partitions_only_scatters_whose_open_lines_leave_the_cache() {
+    // 1 MiB L2: half of it holds the two 64-byte lines of S = 4096 columns.
     let cache = rawcheck_kernels::cache::CacheSizes::FALLBACK;
-    // 1 MiB L2: half of it holds the 2 * 64-byte lines of 4096 columns.
-    assert_eq!(Path::choose(4096, 1 << 30, 4, cache), Path::Direct);
-    // Any number of columns while the output fits: 20 bytes per entry.
-    assert_eq!(Path::choose(1 << 30, 1 << 14, 4, cache), Path::Direct);
-    let Path::Partitioned { shift } = Path::choose(1 << 20, 1 << 24, 4, cache) else {
-        panic!("a large scatter must be partitioned");
+    let s = 4096;
+    let choose = |a: &Csr<u32>| Path::choose(a, cache);
+    // Few columns, or an output that fits: direct however the entries lie.
+    let few = pattern(100, s, 400, |i, k| (i * 7 + k * 10) % s);
+    assert_eq!(choose(&few), Path::Direct);
+    let small = pattern(10, 100 * s, 400, |i, k| i * 7 + k * 1000);
+    assert_eq!(choose(&small), Path::Direct);
+    // 40000 entries over 409600 columns: the same 400 columns in every row stay in cache...
+    let local = pattern(100, 100 * s, 400, |_, k| k * 1000);
+    assert_eq!(choose(&local), Path::Direct);
+    // ...while every row on its own 400 columns opens more lines than the cache holds.
+    let spread = pattern(100, 100 * s, 400, |i, k| (i * 4001 + k * 1000) % (100 * s));
+    let Path::Partitioned { shift } = choose(&spread) else {
+        panic!("a spread-out scatter must be partitioned");
     };
-    // 44 bytes per entry on average in 512 KiB: at most 11916 entries, so at least 1408
-    // buckets of 16 entries each on average: at most 1024 columns per bucket.
-    assert!(shift <= 10, "{shift}");
-    assert!(shift >= 1, "{shift}");
+    // 44 bytes per entry in 512 KiB: 4 parts of 409600 columns, at most 2^17 columns each.
+    assert!((1..=17).contains(&shift), "{shift}");
+    for a in [&few, &small, &local, &spread] {
+        let want = transpose(&a.to_index::<u64>().unwrap(), Variant::Raw).unwrap();
+        assert_eq!(
+            transpose(a, Variant::Safe)
+                .unwrap()
+                .to_index::<u64>()
+                .unwrap(),
+            want
+        );
+    }
 }
 
 proptest! {

@@ -15,7 +15,7 @@
 //!    the buffer has as many spare slots at its end), and only a longer gap takes a loop.
 //!
 //! The counting sort takes the [`Path`] that [`Path::choose`] picks for transpose from the
-//! columns, nnz and the caches; [`Plan::with_path`] forces one.
+//! input and the caches; [`Plan::with_path`] forces one.
 //!
 //! Time and memory O(nnz + rows * cols): the output row pointer has `rows * cols + 1` entries.
 //!
@@ -52,7 +52,7 @@ impl<'a, I: Index> Plan<'a, I> {
     /// Checks that `input` can be stacked into one column with index type `I`, and picks the
     /// counting sort's [`Path`] as [`transpose`](crate::transpose::Path::choose) does.
     pub fn new(input: &'a Csr<I>) -> Result<Self, KernelError> {
-        let path = Path::choose(input.cols(), input.nnz(), size_of::<I>(), CacheSizes::get());
+        let path = Path::choose(input, CacheSizes::get());
         Self::with_path(input, path)
     }
 
