@@ -24,7 +24,7 @@
 //! bytes written and read back per entry), so it pays only where the direct scatter's open
 //! lines do not stay in cache. The rule ([`Path::choose`], from [`CacheSizes`]), with `S` the
 //! number of columns whose two open lines fit half the L2 cache:
-//! * direct while `cols <= S`, or the whole output fits half the L2 cache;
+//! * direct while `cols <= S`, or the whole output fits the L2 cache;
 //! * direct while the first `2 * S` entries (a window in which each column's lines would be
 //!   written about twice) touch at most `S` distinct columns: the working set of a structured
 //!   matrix stays small however many columns it has (a tensor product's rows revisit the same
@@ -33,7 +33,8 @@
 //! * partitioned otherwise, with buckets small enough that one bucket's working set in pass B
 //!   (its output range, the scratch copy and the columns: `3 * I + 32` bytes per entry on
 //!   average) fits half the L2 cache (uniform random columns at nnz 10^7: 1.48 L2 misses per
-//!   entry direct, 1.13 partitioned).
+//!   entry direct, 1.13 partitioned; Zipf row lengths at 10^6: 2.38 direct, 1.16 partitioned;
+//!   at 10^5, where the output fits, 0.67 direct and 1.07 partitioned).
 //!
 //! [`Plan::new`] applies the rule; [`Plan::with_path`] forces a path (for tests, fuzzing and
 //! benchmarks).
@@ -75,7 +76,7 @@ impl Path {
         let streams = budget / (2 * cache.line);
         let (cols, nnz) = (a.cols(), a.nnz());
         let entry = size_of::<I>() + size_of::<Complex64>();
-        if cols <= streams || nnz.saturating_mul(entry) <= budget {
+        if cols <= streams || nnz.saturating_mul(entry) <= cache.l2 {
             return Path::Direct;
         }
         let window = &a.col_idx()[..nnz.min(2 * streams)];
