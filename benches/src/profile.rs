@@ -5,7 +5,8 @@ use std::time::Duration;
 /// How thorough a benchmark run is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Profile {
-    /// nnz 1e3..1e5, 0.2 s per benchmark: everything in about 3 minutes.
+    /// nnz 1e3..1e6, 0.2 s per benchmark (at least ten calls at 1e6, where one call takes
+    /// milliseconds): the families at 1e5 and 1e6 for the comparison with the peers.
     Quick,
     /// nnz 1e3..1e7, about a second per benchmark; at 1e7, where one call takes 0.1 to 1 s,
     /// criterion switches to flat sampling (warm-up and ten calls), which dominates the run:
@@ -39,10 +40,10 @@ impl Profile {
         }
     }
 
-    /// Nominal nnz of the generated matrices.
+    /// Nominal nnz of the generated matrices (`scripts/peers` times the same sizes).
     pub fn sizes(self) -> Vec<usize> {
         let top = match self {
-            Profile::Quick => 5,
+            Profile::Quick => 6,
             Profile::Full => 7,
         };
         (3..=top).map(|e| 10usize.pow(e)).collect()
@@ -76,5 +77,26 @@ impl std::str::FromStr for Profile {
             "full" => Ok(Profile::Full),
             _ => Err(format!("{}={s:?}: expected quick or full", Profile::VAR)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `scripts/peers` keeps its own list of sizes (it runs before any Rust is built): it must
+    /// be the quick profile's, so the peers are timed on the benchmarks' matrices.
+    #[test]
+    fn the_peers_script_times_the_quick_sizes() {
+        let script = include_str!("../../scripts/peers");
+        let list = script
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("nnz=1e"))
+            .expect("scripts/peers sets its default sizes");
+        let sizes: Vec<usize> = format!("1e{list}")
+            .split(',')
+            .map(|n| n.parse::<f64>().expect("a size") as usize)
+            .collect();
+        assert_eq!(sizes, Profile::Quick.sizes());
     }
 }

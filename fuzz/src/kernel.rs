@@ -4,9 +4,8 @@
 //! # What is checked
 //! For each index width the input fits (`u64` always, `u32` when it fits) an independent model
 //! ([`expect`]) decides from the shapes alone whether the call must be refused or accepted and
-//! what shape it returns. Then every [`Variant`] runs, on every path of the kernels whose plan
-//! can force one ([`Op::paths`]: permute and permute_indices run on the rule's choice and on
-//! each [`Path`]), and:
+//! what shape it returns. Then every [`Variant`] runs, on the paths [`Op::paths`] picks for the
+//! kernels whose plan can force one ([`ForcedPath`]), and:
 //! * a refusal must be the library's error (a panic or abort is a finding), the same error for
 //!   all three variants and every path;
 //! * an accepted call must return the model's shape, keep `nnz`, pass [`Csr::new`]'s
@@ -25,8 +24,9 @@
 use arbitrary::{Arbitrary, Unstructured};
 use num_complex::Complex64;
 use rawcheck_kernels::oracle::{Dense, gather_permutation};
-use rawcheck_kernels::permute_indices::Path;
-use rawcheck_kernels::{Csr, Index, KernelError, Variant, permute, permute_indices};
+use rawcheck_kernels::{
+    Csr, Index, KernelError, Variant, column_stack, permute, permute_indices, transpose,
+};
 
 use crate::bytes::{EDGE_DIMS, Gen, Seed};
 use crate::{Finding, Verdict, bitwise_eq, ensure, revalidate, variants};
@@ -151,45 +151,74 @@ pub enum Op {
     },
 }
 
-impl Op {
-    /// Runs the library's kernel.
-    pub fn apply<I: Index>(&self, a: &Csr<I>, v: Variant) -> Result<Csr<I>, KernelError> {
-        match self {
-            Op::Reshape { rows, cols } => rawcheck_kernels::reshape(a, *rows, *cols, v),
-            Op::Transpose => rawcheck_kernels::transpose(a, v),
-            Op::ColumnStack => rawcheck_kernels::column_stack(a, v),
-            Op::ColumnUnstack { rows } => rawcheck_kernels::column_unstack(a, *rows, v),
-            Op::Permute { dims, order } => rawcheck_kernels::permute(a, dims, order, v),
-            Op::PermuteIndices { rows, cols } => {
-                rawcheck_kernels::permute_indices(a, rows, cols, v)
-            }
-        }
-    }
+/// A scatter path forced through a kernel's plan (`Plan::with_path`), for the kernels whose plan
+/// chooses between algorithms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForcedPath {
+    /// A path of transpose's counting sort, which column_stack shares.
+    Transpose(transpose::Path),
+    /// A path of permute_indices' scatter core, which permute shares.
+    Permute(permute_indices::Path),
+}
 
-    /// The paths [`Op::apply_on`] runs this call on: the rule's choice (`None`) first, then,
-    /// for the kernels sharing the scatter core, every forced [`Path`].
-    pub fn paths(&self) -> Vec<Option<Path>> {
+impl Op {
+    /// The paths [`Op::apply`] runs this call on (`None`: the plan's own choice).
+    ///
+    /// * permute and permute_indices: the rule's choice, then every forced path (two).
+    /// * transpose and column_stack: one path drawn from `rows`, `cols` and `nnz` (the fuzzer's
+    ///   mutations reach every path, a corpus file always replays the same one): the plan's
+    ///   choice, direct, or partitioned with buckets of one column, of two or of about
+    ///   `sqrt(cols)` columns. Running all five on every input cut fuzzing to a twentieth.
+    /// * the other kernels have one path.
+    pub fn paths(&self, rows: usize, cols: usize, nnz: usize) -> Vec<Option<ForcedPath>> {
         match self {
-            Op::Permute { .. } | Op::PermuteIndices { .. } => {
-                std::iter::once(None).chain(Path::ALL.map(Some)).collect()
+            Op::Permute { .. } | Op::PermuteIndices { .. } => std::iter::once(None)
+                .chain(permute_indices::Path::ALL.map(|p| Some(ForcedPath::Permute(p))))
+                .collect(),
+            Op::Transpose | Op::ColumnStack => {
+                let root = cols.max(1).ilog2().div_ceil(2);
+                let draw = rows.wrapping_mul(31).wrapping_add(cols.wrapping_mul(7));
+                let path = match draw.wrapping_add(nnz) % 5 {
+                    0 => None,
+                    1 => Some(transpose::Path::Direct),
+                    2 => Some(transpose::Path::Partitioned { shift: 0 }),
+                    3 => Some(transpose::Path::Partitioned { shift: 1 }),
+                    _ => Some(transpose::Path::Partitioned { shift: root }),
+                };
+                vec![path.map(ForcedPath::Transpose)]
             }
             _ => vec![None],
         }
     }
 
-    /// Runs the library's kernel on `path` (one of [`Op::paths`]), through the kernel's plan.
-    pub fn apply_on<I: Index>(
+    /// Runs the library's kernel on `path` (one of [`Op::paths`]): `None` as its public
+    /// function does, a forced path through the kernel's plan.
+    pub fn apply<I: Index>(
         &self,
         a: &Csr<I>,
         v: Variant,
-        path: Option<Path>,
+        path: Option<ForcedPath>,
     ) -> Result<Csr<I>, KernelError> {
+        use ForcedPath::{Permute, Transpose};
         match (self, path) {
-            (_, None) => self.apply(a, v),
-            (Op::Permute { dims, order }, Some(p)) => {
+            (Op::Reshape { rows, cols }, None) => rawcheck_kernels::reshape(a, *rows, *cols, v),
+            (Op::Transpose, None) => rawcheck_kernels::transpose(a, v),
+            (Op::Transpose, Some(Transpose(p))) => {
+                transpose::run(&transpose::Plan::with_path(a, p)?, v)
+            }
+            (Op::ColumnStack, None) => rawcheck_kernels::column_stack(a, v),
+            (Op::ColumnStack, Some(Transpose(p))) => {
+                column_stack::run(&column_stack::Plan::with_path(a, p)?, v)
+            }
+            (Op::ColumnUnstack { rows }, None) => rawcheck_kernels::column_unstack(a, *rows, v),
+            (Op::Permute { dims, order }, None) => rawcheck_kernels::permute(a, dims, order, v),
+            (Op::Permute { dims, order }, Some(Permute(p))) => {
                 permute::Plan::new(a, dims, order)?.with_path(p).run(v)
             }
-            (Op::PermuteIndices { rows, cols }, Some(p)) => {
+            (Op::PermuteIndices { rows, cols }, None) => {
+                rawcheck_kernels::permute_indices(a, rows, cols, v)
+            }
+            (Op::PermuteIndices { rows, cols }, Some(Permute(p))) => {
                 permute_indices::Plan::new(a, rows, cols)?
                     .with_path(p)
                     .run(v)
@@ -579,15 +608,16 @@ fn run_width<I: Index>(a: &Csr<I>, op: &Op) -> Result<Outcome<I>, Finding> {
     let before = a.clone();
     let mut errors: Vec<KernelError> = Vec::new();
     let mut first: Option<(String, Csr<I>)> = None;
+    let paths = op.paths(a.rows(), a.cols(), a.nnz());
     let runs = variants::selected()
         .iter()
-        .flat_map(|&v| op.paths().into_iter().map(move |p| (v, p)));
+        .flat_map(|&v| paths.iter().map(move |&p| (v, p)));
     for (variant, path) in runs {
         let v = match path {
             None => variant.to_string(),
             Some(p) => format!("{variant} on {p:?}"),
         };
-        let got = op.apply_on(a, variant, path);
+        let got = op.apply(a, variant, path);
         ensure!(
             bitwise_eq(a, &before),
             "u{}/{v}: the kernel modified its input",

@@ -5,18 +5,23 @@ mod common;
 
 use common::*;
 use proptest::prelude::*;
+use rawcheck_kernels::column_stack::{Plan, run};
 use rawcheck_kernels::oracle::Dense;
 use rawcheck_kernels::{Csr, KernelError, Variant, column_stack, reshape, transpose};
 
 fn check(a: &Csr<u64>) {
     let want = Dense::from_csr(a).column_stack().to_csr::<u64>().unwrap();
+    let a32 = narrow(a);
     for v in Variant::ALL {
         assert_bitwise_eq(&column_stack(a, v).unwrap(), &want, v.name());
-        assert_bitwise_eq(
-            &column_stack(&narrow(a), v).unwrap(),
-            &narrow(&want),
-            v.name(),
-        );
+        assert_bitwise_eq(&column_stack(&a32, v).unwrap(), &narrow(&want), v.name());
+        for path in transpose_paths() {
+            let what = format!("{v} {path:?}");
+            let got = run(&Plan::with_path(a, path).unwrap(), v).unwrap();
+            assert_bitwise_eq(&got, &want, &what);
+            let got = run(&Plan::with_path(&a32, path).unwrap(), v).unwrap();
+            assert_bitwise_eq(&got, &narrow(&want), &what);
+        }
     }
 }
 
@@ -46,6 +51,17 @@ proptest! {
     fn larger_matrices_match_the_oracle(a in larger_matrix()) {
         check(&a);
     }
+}
+
+#[test]
+fn gaps_longer_than_the_speculative_fill_match_the_oracle() {
+    // Output rows 0, 1 and 59: a gap of 58 rows, past the speculative fill, then a tail of one.
+    let one = num_complex::Complex64::new(1.0, 0.0);
+    let gap = rawcheck_kernels::column_stack::SPECULATIVE_FILL;
+    let (rows, cols) = (3, 2 * gap);
+    let last = (rows - 1, cols - 2, one);
+    let a = Csr::from_triplets(rows, cols, &[(0, 0, one), (1, 0, one), last]).unwrap();
+    check(&a);
 }
 
 #[test]

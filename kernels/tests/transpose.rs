@@ -6,13 +6,80 @@ use common::*;
 use num_complex::Complex64;
 use proptest::prelude::*;
 use rawcheck_kernels::oracle::Dense;
+use rawcheck_kernels::transpose::{Path, Plan, run};
 use rawcheck_kernels::{Csr, KernelError, Variant, transpose};
 
 fn check(a: &Csr<u64>) {
     let want = Dense::from_csr(a).transpose().to_csr::<u64>().unwrap();
+    let a32 = narrow(a);
     for v in Variant::ALL {
         assert_bitwise_eq(&transpose(a, v).unwrap(), &want, v.name());
-        assert_bitwise_eq(&transpose(&narrow(a), v).unwrap(), &narrow(&want), v.name());
+        assert_bitwise_eq(&transpose(&a32, v).unwrap(), &narrow(&want), v.name());
+        for path in transpose_paths() {
+            let what = format!("{v} {path:?}");
+            let got = run(&Plan::with_path(a, path).unwrap(), v).unwrap();
+            assert_bitwise_eq(&got, &want, &what);
+            let got = run(&Plan::with_path(&a32, path).unwrap(), v).unwrap();
+            assert_bitwise_eq(&got, &narrow(&want), &what);
+        }
+    }
+}
+
+/// A `rows x cols` matrix with `per_row` entries in each row, at the columns `column(i, k)`
+/// (sorted and distinct within a row).
+fn pattern(
+    rows: usize,
+    cols: usize,
+    per_row: usize,
+    column: impl Fn(usize, usize) -> usize,
+) -> Csr<u32> {
+    let mut col_idx = Vec::new();
+    for i in 0..rows {
+        let mut row: Vec<u32> = (0..per_row).map(|k| column(i, k) as u32).collect();
+        row.sort_unstable();
+        row.dedup();
+        assert_eq!(row.len(), per_row, "distinct columns in a row");
+        col_idx.extend(row);
+    }
+    let row_ptr = (0..=rows).map(|i| (i * per_row) as u32).collect();
+    let values = vec![Complex64::default(); rows * per_row];
+    Csr::new(rows, cols, row_ptr, col_idx, values).unwrap()
+}
+
+#[test]
+#[cfg_attr(
+    miri,
+    ignore = "builds matrices of 80000 entries; the rule is safe code"
+)]
+fn the_rule_partitions_only_scatters_whose_open_lines_leave_the_cache() {
+    // 1 MiB L2: half of it holds the two 64-byte lines of S = 4096 columns.
+    let cache = rawcheck_kernels::cache::CacheSizes::FALLBACK;
+    let s = 4096;
+    let choose = |a: &Csr<u32>| Path::choose(a, cache);
+    // Few columns, or an output that fits: direct however the entries lie.
+    let few = pattern(100, s, 400, |i, k| (i * 7 + k * 10) % s);
+    assert_eq!(choose(&few), Path::Direct);
+    let small = pattern(25, 100 * s, 400, |i, k| (i * 4001 + k * 1000) % (100 * s));
+    assert_eq!(choose(&small), Path::Direct);
+    // 80000 entries over 409600 columns: the same 400 columns in every row stay in cache...
+    let local = pattern(200, 100 * s, 400, |_, k| k * 1000);
+    assert_eq!(choose(&local), Path::Direct);
+    // ...while every row on its own 400 columns opens more lines than the cache holds.
+    let spread = pattern(200, 100 * s, 400, |i, k| (i * 4001 + k * 1000) % (100 * s));
+    let Path::Partitioned { shift } = choose(&spread) else {
+        panic!("a spread-out scatter must be partitioned");
+    };
+    // 44 bytes per entry in 512 KiB: 7 parts of 409600 columns, at most 2^16 columns each.
+    assert!((1..=16).contains(&shift), "{shift}");
+    for a in [&few, &small, &local, &spread] {
+        let want = transpose(&a.to_index::<u64>().unwrap(), Variant::Raw).unwrap();
+        assert_eq!(
+            transpose(a, Variant::Safe)
+                .unwrap()
+                .to_index::<u64>()
+                .unwrap(),
+            want
+        );
     }
 }
 

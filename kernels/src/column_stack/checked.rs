@@ -4,7 +4,7 @@
 
 use num_complex::Complex64;
 
-use super::Plan;
+use super::{Plan, SPECULATIVE_FILL};
 use crate::alloc::{try_filled, try_grow};
 use crate::transpose::checked::sort_by_column;
 use crate::{Csr, Index, KernelError};
@@ -17,23 +17,31 @@ pub fn column_stack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError>
     let mut row_ptr = try_filled(a.cols() + 1, I::ZERO)?;
     let mut col_idx = try_filled(nnz, I::ZERO)?;
     let mut values = try_filled(nnz, Complex64::default())?;
-    sort_by_column(a, &mut row_ptr, &mut col_idx, &mut values, |i, j| {
-        j * rows + i
-    });
-    try_grow(&mut row_ptr, len + 1)?;
-    row_ptr.resize(len + 1, I::ZERO);
+    sort_by_column(
+        a,
+        plan.path(),
+        &mut row_ptr,
+        &mut col_idx,
+        &mut values,
+        |i, j| j * rows + i,
+    )?;
+    try_grow(&mut row_ptr, len + 1 + SPECULATIVE_FILL)?;
+    row_ptr.resize(len + 1 + SPECULATIVE_FILL, I::ZERO);
     let mut next = 0usize;
     for k in 0..nnz {
         let flat = col_idx[k].to_usize();
-        while next <= flat {
-            row_ptr[next] = I::from_usize(k);
-            next += 1;
+        for r in next..next + SPECULATIVE_FILL {
+            row_ptr[r] = I::from_usize(k);
         }
+        for r in next + SPECULATIVE_FILL..=flat {
+            row_ptr[r] = I::from_usize(k);
+        }
+        next = flat + 1;
         col_idx[k] = I::ZERO;
     }
-    while next <= len {
-        row_ptr[next] = I::from_usize(nnz);
-        next += 1;
+    for r in next..=len {
+        row_ptr[r] = I::from_usize(nnz);
     }
+    row_ptr.truncate(len + 1);
     Ok(Csr::from_kernel(len, 1, row_ptr, col_idx, values))
 }

@@ -13,33 +13,43 @@ use crate::{Csr, Index, KernelError};
 pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
     let v = plan.input();
     let (rows, cols) = plan.shape();
-    let nnz = v.nnz();
+    let (len, nnz) = (v.rows(), v.nnz());
     let mut row_ptr = try_filled(rows + 1, I::ZERO)?;
     let mut col_idx = try_filled(nnz, I::ZERO)?;
     let mut values = try_filled(nnz, Complex64::default())?;
+    let mut flat = try_filled(nnz + 1, I::ZERO)?;
     let (in_ptr, in_val) = (v.row_ptr(), v.values());
-    let mut k = 0usize;
-    for _ in 0..cols {
-        for i in 0..rows {
-            let len = in_ptr[k + 1].to_usize() - in_ptr[k].to_usize();
-            row_ptr[i + 1] = I::from_usize(row_ptr[i + 1].to_usize() + len);
-            k += 1;
-        }
+    let mut e = 0usize;
+    for k in 0..len {
+        flat[e] = I::from_usize(k);
+        e += in_ptr[k + 1].to_usize() - in_ptr[k].to_usize();
     }
+    walk(&flat, nnz, rows, |_, i, _| {
+        row_ptr[i + 1] = I::from_usize(row_ptr[i + 1].to_usize() + 1);
+    });
     prefix_sum(&mut row_ptr, rows);
-    k = 0;
-    for j in 0..cols {
-        for i in 0..rows {
-            let start = in_ptr[k];
-            if start != in_ptr[k + 1] {
-                let d = row_ptr[i].to_usize();
-                col_idx[d] = I::from_usize(j);
-                values[d] = in_val[start.to_usize()];
-                row_ptr[i] = I::from_usize(d + 1);
-            }
-            k += 1;
-        }
-    }
+    walk(&flat, nnz, rows, |e, i, j| {
+        let d = row_ptr[i].to_usize();
+        col_idx[d] = I::from_usize(j);
+        values[d] = in_val[e];
+        row_ptr[i] = I::from_usize(d + 1);
+    });
     shift(&mut row_ptr, rows);
     Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
+}
+
+/// Calls `visit(e, i, j)` for each entry `e < nnz` whose row number is `flat[e] = j * rows + i`,
+/// in order, finding `(i, j)` from the previous entry's by additions.
+fn walk<I: Index>(flat: &[I], nnz: usize, rows: usize, mut visit: impl FnMut(usize, usize, usize)) {
+    let (mut i, mut j, mut prev) = (0usize, 0usize, 0usize);
+    for e in 0..nnz {
+        let k = flat[e].to_usize();
+        i += k - prev;
+        prev = k;
+        while i >= rows {
+            i -= rows;
+            j += 1;
+        }
+        visit(e, i, j);
+    }
 }

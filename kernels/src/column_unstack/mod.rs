@@ -2,15 +2,23 @@
 //!
 //! Row `k` of a column `v` of length `rows * cols` goes to entry `(k % rows, k / rows)` of a
 //! `rows x cols` matrix; the result equals `transpose(reshape(v, cols, rows))`. A counting sort
-//! by output row, division-free:
-//! 1. count: walking `v`'s rows output column by output column (`k = j * rows + i`, with `j` and
-//!    `i` advanced by nested loops), output row `i` gains `v`'s row `k` length (0 or 1), in slot
-//!    `i + 1` of the zero-filled output row pointer;
-//! 2. prefix sum, as in [`transpose`](crate::transpose());
-//! 3. scatter: the same walk places each stored row `k` at the next free position of output row
-//!    `i`, with column index `j`; `j` increases along the walk, so every output row comes out
-//!    sorted;
-//! 4. shift, as in [`transpose`](crate::transpose()).
+//! by output row, division-free and with no branch on the data:
+//! 1. scan: one walk over `v`'s `len + 1` row pointers writes each stored row's number `k` to the
+//!    next slot of a scratch array `flat` (every row writes its `k` there, an empty one is then
+//!    overwritten by the next: the slot advances by the row's length, 0 or 1; `flat` has a spare
+//!    last slot for the rows after the last entry);
+//! 2. count: a walk over the entries turns each `k` into `(i, j)` incrementally (`i` advances by
+//!    the gap to the previous `k` and wraps at `rows`, each wrap incrementing `j`) and output row
+//!    `i` gains one entry, in slot `i + 1` of the zero-filled output row pointer;
+//! 3. prefix sum, as in [`transpose`](crate::transpose());
+//! 4. scatter: the same walk places entry `e` at the next free position of output row `i`, with
+//!    column index `j` and `v`'s `e`-th value; `j` increases along the walk, so every output row
+//!    comes out sorted;
+//! 5. shift, as in [`transpose`](crate::transpose()).
+//!
+//! One path only: the scan reads `len / nnz` row pointers per entry (8 in the benchmarks'
+//! shapes) and dominates, while the scatter's `rows` write streams are the square root of the
+//! column's length: at 10^7 entries (8944 rows, 1.1 MiB of open lines) they still fit a 2 MiB L2.
 //!
 //! Time O(nnz + len + rows), memory O(nnz + rows).
 //!

@@ -11,56 +11,57 @@ use crate::{Csr, Index, KernelError};
 pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
     let v = plan.input();
     let (rows, cols) = plan.shape();
-    let nnz = v.nnz();
-    // rows + 1 does not overflow (plan).
+    let (len, nnz) = (v.rows(), v.nnz());
+    // rows + 1 does not overflow (plan), nor does nnz + 1 (nnz <= len, a count of row pointers).
     let mut row_ptr = try_with_capacity::<I>(rows + 1)?;
     let mut col_idx = try_with_capacity::<I>(nnz)?;
     let mut values = try_with_capacity::<Complex64>(nnz)?;
+    let mut scratch = try_with_capacity::<I>(nnz + 1)?;
     let (ptr, out_col, out_val) = (
         row_ptr.as_mut_ptr(),
         col_idx.as_mut_ptr(),
         values.as_mut_ptr(),
     );
     let (in_ptr, in_val) = (v.row_ptr().as_ptr(), v.values().as_ptr());
+    let flat = scratch.as_mut_ptr();
+    let mut e = 0usize;
+    for k in 0..len {
+        // SAFETY: k + 1 <= len, within v's row pointer (Csr invariant 2); e counts the entries
+        // of rows before k, so e <= nnz < nnz + 1, the capacity of `flat`; k < len fits I (Csr
+        // invariant 1).
+        unsafe {
+            flat.add(e).write(I::from_usize(k));
+            e += (*in_ptr.add(k + 1)).to_usize() - (*in_ptr.add(k)).to_usize();
+        }
+    }
     // SAFETY: `row_ptr` has capacity rows + 1; all-zero bits are the integer 0.
     unsafe { ptr.write_bytes(0, rows + 1) };
-    let mut k = 0usize; // = j * rows + i
-    for _ in 0..cols {
-        for i in 0..rows {
-            // SAFETY: k = j * rows + i < cols * rows = v.rows() (plan), so k + 1 is within v's
-            // row pointer (Csr invariant 2); slot i + 1 <= rows was zeroed above, and a count is
-            // at most nnz, which fits I.
-            unsafe {
-                let len = (*in_ptr.add(k + 1)).to_usize() - (*in_ptr.add(k)).to_usize();
-                let slot = ptr.add(i + 1);
-                slot.write(I::from_usize((*slot).to_usize() + len));
-            }
-            k += 1;
-        }
-    }
+    // SAFETY: the scan wrote slots 0..nnz of `flat` (slot e before each stored row's count
+    // moved e past it), with increasing row numbers below len = rows * cols (plan).
+    unsafe {
+        walk(flat, nnz, rows, |_, i, _| {
+            // SAFETY: i < rows, so slot i + 1 <= rows was zeroed above; a count is at most nnz,
+            // which fits I.
+            let slot = ptr.add(i + 1);
+            slot.write(I::from_usize((*slot).to_usize() + 1));
+        })
+    };
     // SAFETY: slots 0..=rows are initialised, slot 0 is 0 and their sum is nnz, which fits I.
     unsafe { prefix_sum(ptr, rows) };
-    k = 0;
-    for j in 0..cols {
-        for i in 0..rows {
-            // SAFETY: k + 1 <= v.rows(), as in the count.
-            let (start, end) = unsafe { (*in_ptr.add(k), *in_ptr.add(k + 1)) };
-            if start != end {
-                // SAFETY: start < end <= nnz (Csr invariant 2); slot i <= rows is initialised and
-                // holds the start of output row i plus the entries placed in it so far, so
-                // d < nnz, the capacity of `col_idx` and `values`, and no position is handed out
-                // twice; j < cols fits I (plan).
-                unsafe {
-                    let slot = ptr.add(i);
-                    let d = (*slot).to_usize();
-                    out_col.add(d).write(I::from_usize(j));
-                    out_val.add(d).write(*in_val.add(start.to_usize()));
-                    slot.write(I::from_usize(d + 1));
-                }
-            }
-            k += 1;
-        }
-    }
+    // SAFETY: as for the count.
+    unsafe {
+        walk(flat, nnz, rows, |e, i, j| {
+            // SAFETY: slot i <= rows is initialised and holds the start of output row i plus
+            // the entries placed in it so far, so d < nnz, the capacity of `col_idx` and
+            // `values`, and no position is handed out twice; e < nnz, the length of v's values;
+            // j < cols fits I (plan).
+            let slot = ptr.add(i);
+            let d = (*slot).to_usize();
+            out_col.add(d).write(I::from_usize(j));
+            out_val.add(d).write(*in_val.add(e));
+            slot.write(I::from_usize(d + 1));
+        })
+    };
     // SAFETY: slots 0..=rows of `row_ptr` are initialised, within its capacity rows + 1.
     unsafe { shift(ptr, rows) };
     // SAFETY: the scatter wrote every slot of `col_idx` and `values` (the counts add up to nnz),
@@ -71,4 +72,29 @@ pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelErro
         values.set_len(nnz);
     }
     Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
+}
+
+/// Calls `visit(e, i, j)` for each entry `e < nnz` whose row number is `flat[e] = j * rows + i`,
+/// in order, finding `(i, j)` from the previous entry's by additions.
+///
+/// # Safety
+/// `flat` must point at `nnz` initialised, strictly increasing row numbers, and `rows > 0`.
+unsafe fn walk<I: Index>(
+    flat: *const I,
+    nnz: usize,
+    rows: usize,
+    mut visit: impl FnMut(usize, usize, usize),
+) {
+    let (mut i, mut j, mut prev) = (0usize, 0usize, 0usize);
+    for e in 0..nnz {
+        // SAFETY: e < nnz (caller).
+        let k = unsafe { *flat.add(e) }.to_usize();
+        i += k - prev;
+        prev = k;
+        while i >= rows {
+            i -= rows;
+            j += 1;
+        }
+        visit(e, i, j);
+    }
 }

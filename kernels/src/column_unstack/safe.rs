@@ -1,5 +1,6 @@
-//! Safe column unstack: no `unsafe`; the walk zips output rows with `chunks_exact` of the input's
-//! row pointer, so only the counting sort's computed positions are bounds-checked.
+//! Safe column unstack: no `unsafe`; the scan zips the input's row pointer with itself shifted,
+//! the walks iterate over the entries, so only the scratch slot of the scan and the counting
+//! sort's computed positions are bounds-checked.
 #![forbid(unsafe_code)]
 
 use num_complex::Complex64;
@@ -17,31 +18,40 @@ pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelErro
     let mut row_ptr = try_filled(rows + 1, I::ZERO)?;
     let mut col_idx = try_filled(nnz, I::ZERO)?;
     let mut values = try_filled(nnz, Complex64::default())?;
-    for (starts, ends) in output_columns(v.row_ptr(), rows) {
-        for ((n, start), end) in row_ptr[1..].iter_mut().zip(starts).zip(ends) {
-            *n = I::from_usize(n.to_usize() + end.to_usize() - start.to_usize());
-        }
+    let mut flat = try_filled(nnz + 1, I::ZERO)?;
+    let mut e = 0usize;
+    for (k, w) in v.row_ptr().windows(2).enumerate() {
+        flat[e] = I::from_usize(k);
+        e += w[1].to_usize() - w[0].to_usize();
+    }
+    let counts = &mut row_ptr[1..];
+    for (i, _) in walk(&flat[..nnz], rows) {
+        counts[i] = I::from_usize(counts[i].to_usize() + 1);
     }
     prefix_sum(&mut row_ptr);
-    for (j, (starts, ends)) in output_columns(v.row_ptr(), rows).enumerate() {
-        for ((next, &start), end) in row_ptr.iter_mut().zip(starts).zip(ends) {
-            if start != *end {
-                let d = next.to_usize();
-                col_idx[d] = I::from_usize(j);
-                values[d] = v.values()[start.to_usize()];
-                *next = I::from_usize(d + 1);
-            }
-        }
+    for ((i, j), &x) in walk(&flat[..nnz], rows).zip(v.values()) {
+        let next = &mut row_ptr[i];
+        let d = next.to_usize();
+        col_idx[d] = I::from_usize(j);
+        values[d] = x;
+        *next = I::from_usize(d + 1);
     }
     shift(&mut row_ptr);
     Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
 }
 
-/// The starts and ends of the input rows `j * rows .. (j + 1) * rows`, for each output column
-/// `j`: `in_ptr` has `rows * cols + 1` entries and `rows > 0` (plan).
-fn output_columns<I: Index>(in_ptr: &[I], rows: usize) -> impl Iterator<Item = (&[I], &[I])> {
-    let len = in_ptr.len() - 1;
-    in_ptr[..len]
-        .chunks_exact(rows)
-        .zip(in_ptr[1..].chunks_exact(rows))
+/// `(i, j)` of each row number `flat[e] = j * rows + i`, in order, found from the previous
+/// entry's by additions; the numbers increase and `rows > 0` (plan).
+fn walk<I: Index>(flat: &[I], rows: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+    flat.iter()
+        .scan((0usize, 0usize, 0usize), move |(i, j, prev), k| {
+            let k = k.to_usize();
+            *i += k - *prev;
+            *prev = k;
+            while *i >= rows {
+                *i -= rows;
+                *j += 1;
+            }
+            Some((*i, *j))
+        })
 }

@@ -4,7 +4,7 @@
 
 use num_complex::Complex64;
 
-use super::Plan;
+use super::{Path, Plan};
 use crate::alloc::try_filled;
 use crate::{Csr, Index, KernelError};
 
@@ -15,29 +15,55 @@ pub fn transpose<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
     let mut row_ptr = try_filled(cols + 1, I::ZERO)?;
     let mut col_idx = try_filled(nnz, I::ZERO)?;
     let mut values = try_filled(nnz, Complex64::default())?;
-    sort_by_column(a, &mut row_ptr, &mut col_idx, &mut values, |i, _| i);
+    sort_by_column(
+        a,
+        plan.path(),
+        &mut row_ptr,
+        &mut col_idx,
+        &mut values,
+        |i, _| i,
+    )?;
     shift(&mut row_ptr, cols);
     Ok(Csr::from_kernel(cols, rows, row_ptr, col_idx, values))
 }
 
-/// Counting sort of `a`'s entries by column: entry `(i, j)` with value `v` goes to the next free
-/// position `d` of column `j`, `out_idx[d] = key(i, j)` and `out_val[d] = v`. `ptr` holds
-/// `a.cols() + 1` zeros on entry; on return `ptr[j]` is the end of column `j`'s run.
+/// Counting sort of `a`'s entries by column along `path`: entry `(i, j)` with value `v` goes to
+/// the next free position `d` of column `j`, `out_idx[d] = key(i, j)` and `out_val[d] = v`.
+/// `ptr` holds `a.cols() + 1` zeros on entry; on return `ptr[j]` is the end of column `j`'s run.
+/// Fails only when the partitioned path cannot allocate its scratch.
 pub(crate) fn sort_by_column<I: Index>(
+    a: &Csr<I>,
+    path: Path,
+    ptr: &mut [I],
+    out_idx: &mut [I],
+    out_val: &mut [Complex64],
+    key: impl Fn(usize, usize) -> usize,
+) -> Result<(), KernelError> {
+    let (cols, nnz) = (a.cols(), a.nnz());
+    let in_col = a.col_idx();
+    for k in 0..nnz {
+        let c = in_col[k].to_usize();
+        ptr[c + 1] = I::from_usize(ptr[c + 1].to_usize() + 1);
+    }
+    prefix_sum(ptr, cols);
+    match path {
+        Path::Direct => scatter(a, ptr, out_idx, out_val, key),
+        Path::Partitioned { shift } => partitioned(a, shift, ptr, out_idx, out_val, key)?,
+    }
+    Ok(())
+}
+
+/// The direct scatter: every entry straight to the next free position of its column; `ptr[j]`
+/// goes from the start of column `j`'s run to its end.
+fn scatter<I: Index>(
     a: &Csr<I>,
     ptr: &mut [I],
     out_idx: &mut [I],
     out_val: &mut [Complex64],
     key: impl Fn(usize, usize) -> usize,
 ) {
-    let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     let (in_ptr, in_col, in_val) = (a.row_ptr(), a.col_idx(), a.values());
-    for k in 0..nnz {
-        let c = in_col[k].to_usize();
-        ptr[c + 1] = I::from_usize(ptr[c + 1].to_usize() + 1);
-    }
-    prefix_sum(ptr, cols);
-    for i in 0..rows {
+    for i in 0..a.rows() {
         for k in in_ptr[i].to_usize()..in_ptr[i + 1].to_usize() {
             let c = in_col[k].to_usize();
             let d = ptr[c].to_usize();
@@ -46,6 +72,62 @@ pub(crate) fn sort_by_column<I: Index>(
             ptr[c] = I::from_usize(d + 1);
         }
     }
+}
+
+/// The partitioned scatter: pass A moves every entry to its bucket's range of the output, pass B
+/// sorts each range by column through a scratch copy.
+fn partitioned<I: Index>(
+    a: &Csr<I>,
+    shift: u32,
+    ptr: &mut [I],
+    out_idx: &mut [I],
+    out_val: &mut [Complex64],
+    key: impl Fn(usize, usize) -> usize,
+) -> Result<(), KernelError> {
+    let (cols, nnz) = (a.cols(), a.nnz());
+    let buckets = Path::Partitioned { shift }.buckets(cols);
+    let mut next = try_filled(buckets, 0usize)?;
+    let mut bucket_col = try_filled(nnz, I::ZERO)?;
+    let mut largest = 0;
+    for b in 0..buckets {
+        let first = b << shift;
+        let last = if b + 1 == buckets {
+            cols
+        } else {
+            (b + 1) << shift
+        };
+        let (lo, hi) = (ptr[first].to_usize(), ptr[last].to_usize());
+        largest = largest.max(hi - lo);
+        next[b] = lo;
+    }
+    let (in_ptr, in_col, in_val) = (a.row_ptr(), a.col_idx(), a.values());
+    for i in 0..a.rows() {
+        for k in in_ptr[i].to_usize()..in_ptr[i + 1].to_usize() {
+            let c = in_col[k].to_usize();
+            let d = next[c >> shift];
+            out_idx[d] = I::from_usize(key(i, c));
+            out_val[d] = in_val[k];
+            bucket_col[d] = I::from_usize(c);
+            next[c >> shift] = d + 1;
+        }
+    }
+    let mut scratch_idx = try_filled(largest, I::ZERO)?;
+    let mut scratch_val = try_filled(largest, Complex64::default())?;
+    let mut lo = 0;
+    for b in 0..buckets {
+        let hi = next[b];
+        scratch_idx[..hi - lo].copy_from_slice(&out_idx[lo..hi]);
+        scratch_val[..hi - lo].copy_from_slice(&out_val[lo..hi]);
+        for e in 0..hi - lo {
+            let c = bucket_col[lo + e].to_usize();
+            let d = ptr[c].to_usize();
+            out_idx[d] = scratch_idx[e];
+            out_val[d] = scratch_val[e];
+            ptr[c] = I::from_usize(d + 1);
+        }
+        lo = hi;
+    }
+    Ok(())
 }
 
 /// Turns per-bucket counts in slots `1..=n` (slot 0 holding 0) into bucket starts.

@@ -4,7 +4,7 @@
 
 use num_complex::Complex64;
 
-use super::Plan;
+use super::{Path, Plan};
 use crate::alloc::try_filled;
 use crate::{Csr, Index, KernelError};
 
@@ -15,27 +15,52 @@ pub fn transpose<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
     let mut row_ptr = try_filled(cols + 1, I::ZERO)?;
     let mut col_idx = try_filled(nnz, I::ZERO)?;
     let mut values = try_filled(nnz, Complex64::default())?;
-    sort_by_column(a, &mut row_ptr, &mut col_idx, &mut values, |i, _| i);
+    sort_by_column(
+        a,
+        plan.path(),
+        &mut row_ptr,
+        &mut col_idx,
+        &mut values,
+        |i, _| i,
+    )?;
     shift(&mut row_ptr);
     Ok(Csr::from_kernel(cols, rows, row_ptr, col_idx, values))
 }
 
-/// Counting sort of `a`'s entries by column: entry `(i, j)` with value `v` goes to the next free
-/// position `d` of column `j`, `out_idx[d] = key(i, j)` and `out_val[d] = v`. `ptr` holds
-/// `a.cols() + 1` zeros on entry; on return `ptr[j]` is the end of column `j`'s run.
+/// Counting sort of `a`'s entries by column along `path`: entry `(i, j)` with value `v` goes to
+/// the next free position `d` of column `j`, `out_idx[d] = key(i, j)` and `out_val[d] = v`.
+/// `ptr` holds `a.cols() + 1` zeros on entry; on return `ptr[j]` is the end of column `j`'s run.
+/// Fails only when the partitioned path cannot allocate its scratch.
 pub(crate) fn sort_by_column<I: Index>(
     a: &Csr<I>,
+    path: Path,
     ptr: &mut [I],
     out_idx: &mut [I],
     out_val: &mut [Complex64],
     key: impl Fn(usize, usize) -> usize,
-) {
+) -> Result<(), KernelError> {
     let counts = &mut ptr[1..];
     for c in a.col_idx() {
         let n = &mut counts[c.to_usize()];
         *n = I::from_usize(n.to_usize() + 1);
     }
     prefix_sum(ptr);
+    match path {
+        Path::Direct => scatter(a, ptr, out_idx, out_val, key),
+        Path::Partitioned { shift } => partitioned(a, shift, ptr, out_idx, out_val, key)?,
+    }
+    Ok(())
+}
+
+/// The direct scatter: every entry straight to the next free position of its column; `ptr[j]`
+/// goes from the start of column `j`'s run to its end.
+fn scatter<I: Index>(
+    a: &Csr<I>,
+    ptr: &mut [I],
+    out_idx: &mut [I],
+    out_val: &mut [Complex64],
+    key: impl Fn(usize, usize) -> usize,
+) {
     for (i, w) in a.row_ptr().windows(2).enumerate() {
         let range = w[0].to_usize()..w[1].to_usize();
         for (c, &v) in a.col_idx()[range.clone()].iter().zip(&a.values()[range]) {
@@ -47,6 +72,59 @@ pub(crate) fn sort_by_column<I: Index>(
             *next = I::from_usize(d + 1);
         }
     }
+}
+
+/// The partitioned scatter: pass A moves every entry to its bucket's range of the output, pass B
+/// sorts each range by column through a scratch copy.
+fn partitioned<I: Index>(
+    a: &Csr<I>,
+    shift: u32,
+    ptr: &mut [I],
+    out_idx: &mut [I],
+    out_val: &mut [Complex64],
+    key: impl Fn(usize, usize) -> usize,
+) -> Result<(), KernelError> {
+    let cols = a.cols();
+    let buckets = Path::Partitioned { shift }.buckets(cols);
+    let mut next = try_filled(buckets, 0usize)?;
+    let mut bucket_col = try_filled(a.nnz(), I::ZERO)?;
+    // Bucket b's range starts where its first column does; the last bucket ends at nnz.
+    let starts = ptr.iter().step_by(1 << shift);
+    for (n, start) in next.iter_mut().zip(starts) {
+        *n = start.to_usize();
+    }
+    let ends = next.iter().skip(1).copied().chain([ptr[cols].to_usize()]);
+    let largest = next.iter().zip(ends).map(|(lo, hi)| hi - lo).max();
+    for (i, w) in a.row_ptr().windows(2).enumerate() {
+        let range = w[0].to_usize()..w[1].to_usize();
+        for (c, &v) in a.col_idx()[range.clone()].iter().zip(&a.values()[range]) {
+            let c = c.to_usize();
+            let cursor = &mut next[c >> shift];
+            let d = *cursor;
+            out_idx[d] = I::from_usize(key(i, c));
+            out_val[d] = v;
+            bucket_col[d] = I::from_usize(c);
+            *cursor = d + 1;
+        }
+    }
+    let largest = largest.unwrap_or(0);
+    let mut scratch_idx = try_filled(largest, I::ZERO)?;
+    let mut scratch_val = try_filled(largest, Complex64::default())?;
+    let mut lo = 0;
+    for &hi in &next {
+        let (s_idx, s_val) = (&mut scratch_idx[..hi - lo], &mut scratch_val[..hi - lo]);
+        s_idx.copy_from_slice(&out_idx[lo..hi]);
+        s_val.copy_from_slice(&out_val[lo..hi]);
+        for ((c, &x), &v) in bucket_col[lo..hi].iter().zip(&*s_idx).zip(&*s_val) {
+            let slot = &mut ptr[c.to_usize()];
+            let d = slot.to_usize();
+            out_idx[d] = x;
+            out_val[d] = v;
+            *slot = I::from_usize(d + 1);
+        }
+        lo = hi;
+    }
+    Ok(())
 }
 
 /// Turns per-bucket counts in slots `1..` (slot 0 holding 0) into bucket starts.
