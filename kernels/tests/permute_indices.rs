@@ -144,13 +144,14 @@ fn the_rule_counting_sorts_long_rows_whose_buckets_fit_the_l2() {
         l2: 1 << 20,
         line: 64,
     };
-    // 8192 buckets of 64 bytes fill half of the 1 MiB L2; one more does not fit.
-    let (fits, too_many) = (8192, 8193);
+    // 1365 buckets of two 64-byte lines (174720 bytes) fit a sixth of the 1 MiB L2 (174762
+    // bytes); one more does not.
+    let (fits, too_many) = (1365, 1366);
     // Average rows of 33 entries (cells per entry = cols / 33) are long, of 32 are not.
     let choose = |dim: usize, per_row: usize| Path::choose(dim, dim, dim / per_row, cache);
-    assert_eq!(choose(fits, 33), Path::CountingSort);
+    assert_eq!(choose(1024, 33), Path::CountingSort);
+    assert_eq!(choose(1024, 32), Path::Gather);
     assert_eq!(choose(fits, 1000), Path::CountingSort);
-    assert_eq!(choose(fits, 32), Path::Gather);
     assert_eq!(choose(too_many, 1000), Path::Gather);
     // The larger side counts: a dense wide matrix with few rows still opens `cols` streams.
     assert_eq!(Path::choose(10, too_many, 1, cache), Path::Gather);
