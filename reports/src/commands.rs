@@ -4,11 +4,12 @@ use std::error::Error;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use rawcheck_kernels::{Csr, Index, KernelError, Variant, mtx};
+use rawcheck_kernels::{Csr, Index, Kernel, KernelError, Variant, mtx};
 use rawcheck_reports::report::{Generated, Inputs, ReportData, generate, render};
 
 use crate::cli::{Cli, Command, IndexWidth, IntList, KernelIo, ListArg, parse_int};
 use crate::export::gen_command;
+use crate::names::Names;
 use crate::streams::{is_dash, read_input, write_output};
 
 /// The boxed error every subcommand returns; `main` prints it as one `error:` line.
@@ -25,14 +26,14 @@ enum Op {
 }
 
 impl Op {
-    fn name(&self) -> &'static str {
+    fn kernel(&self) -> Kernel {
         match self {
-            Op::Reshape(..) => "reshape",
-            Op::Transpose => "transpose",
-            Op::ColumnStack => "column-stack",
-            Op::ColumnUnstack(_) => "column-unstack",
-            Op::Permute(..) => "permute",
-            Op::PermuteIndices(..) => "permute-indices",
+            Op::Reshape(..) => Kernel::Reshape,
+            Op::Transpose => Kernel::Transpose,
+            Op::ColumnStack => Kernel::ColumnStack,
+            Op::ColumnUnstack(_) => Kernel::ColumnUnstack,
+            Op::Permute(..) => Kernel::Permute,
+            Op::PermuteIndices(..) => Kernel::PermuteIndices,
         }
     }
 
@@ -66,6 +67,7 @@ pub fn run(cli: Cli) -> CliResult<()> {
             output,
         } => return gen_command(family, nnz, seed, &output),
         Command::Info { input } => return info(&input),
+        Command::List { json } => return list(json),
         Command::Report {
             out,
             criterion,
@@ -82,10 +84,10 @@ fn run_kernel<I: Index>(op: &Op, io: &KernelIo) -> CliResult<()> {
     let (a, _) = read::<I>(&io.input)?;
     let out = op
         .apply(&a, io.variant)
-        .map_err(|e| format!("{}: {e}", op.name()))?;
+        .map_err(|e| format!("{}: {e}", op.kernel().command()))?;
     let comment = format!(
         "rawcheck {} ({} variant, {}-bit)",
-        op.name(),
+        op.kernel().command(),
         io.variant,
         I::BITS
     );
@@ -169,6 +171,17 @@ fn info(path: &Path) -> CliResult<()> {
         "fits 32-bit indices: {}",
         yes_no(a.to_index::<u32>().is_ok())
     );
+    Ok(())
+}
+
+/// `rawcheck list`: every name, as text or as one JSON object.
+fn list(json: bool) -> CliResult<()> {
+    let names = Names::new();
+    if json {
+        println!("{}", serde_json::to_string(&names)?);
+    } else {
+        print!("{}", names.text());
+    }
     Ok(())
 }
 

@@ -20,7 +20,7 @@ fn elements(shape: &Shape) -> Option<usize> {
 pub struct ColumnStack;
 
 impl Kernel for ColumnStack {
-    const NAME: &'static str = "column_stack";
+    const KERNEL: rawcheck_kernels::Kernel = rawcheck_kernels::Kernel::ColumnStack;
     const VECTORISABLE: bool = true;
     type Params = ();
 
@@ -43,7 +43,7 @@ impl Kernel for ColumnStack {
 pub struct ColumnUnstack;
 
 impl Kernel for ColumnUnstack {
-    const NAME: &'static str = "column_unstack";
+    const KERNEL: rawcheck_kernels::Kernel = rawcheck_kernels::Kernel::ColumnUnstack;
     const VECTORISABLE: bool = true;
     /// The rows of the result.
     type Params = usize;

@@ -77,8 +77,10 @@ impl<P> Plan<P> {
 
 /// One kernel, as benchmarked.
 pub trait Kernel {
+    /// The kernel benchmarked.
+    const KERNEL: rawcheck_kernels::Kernel;
     /// The kernel's name, first part of every benchmark id.
-    const NAME: &'static str;
+    const NAME: &'static str = Self::KERNEL.name();
     /// Whether family inputs use [`Spec::vectorisable`](rawcheck_kernels::families::Spec::vectorisable)
     /// shapes (column_stack's output has a row pointer per matrix element).
     const VECTORISABLE: bool = false;

@@ -11,7 +11,7 @@ use crate::peers::{self, Peer};
 pub struct Permute;
 
 impl Kernel for Permute {
-    const NAME: &'static str = "permute";
+    const KERNEL: rawcheck_kernels::Kernel = rawcheck_kernels::Kernel::Permute;
     /// `(dims, order)`.
     type Params = (Vec<usize>, Vec<usize>);
 
@@ -46,7 +46,7 @@ impl Kernel for Permute {
 pub struct PermuteIndices;
 
 impl Kernel for PermuteIndices {
-    const NAME: &'static str = "permute_indices";
+    const KERNEL: rawcheck_kernels::Kernel = rawcheck_kernels::Kernel::PermuteIndices;
     const HAS_PEER: bool = true;
     /// `(rows, cols)` permutations.
     type Params = (Vec<usize>, Vec<usize>);

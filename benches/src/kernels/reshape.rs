@@ -8,7 +8,7 @@ use super::{Idx, Kernel, Plan, Shape, smallest_factor};
 pub struct Reshape;
 
 impl Kernel for Reshape {
-    const NAME: &'static str = "reshape";
+    const KERNEL: rawcheck_kernels::Kernel = rawcheck_kernels::Kernel::Reshape;
     type Params = (usize, usize);
 
     /// `rows x cols` becomes `rows/p x cols*p` with `p` the smallest prime factor of `rows`

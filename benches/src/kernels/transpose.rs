@@ -9,7 +9,7 @@ use crate::peers::{self, Peer};
 pub struct Transpose;
 
 impl Kernel for Transpose {
-    const NAME: &'static str = "transpose";
+    const KERNEL: rawcheck_kernels::Kernel = rawcheck_kernels::Kernel::Transpose;
     const HAS_PEER: bool = true;
     type Params = ();
 
