@@ -10,6 +10,7 @@
 //!   [`families`]: the seeded matrix families the benchmarks and `rawcheck gen` share.
 //! * [`output`]: the file writer that never renames over a device, FIFO or symlink.
 //! * [`cache`]: the cache sizes the scatter kernels choose their passes by.
+//! * [`Call`]: a kernel with its parameters, the one dispatch the CLI, fuzzing and tests share.
 //! * [`Kernel`], [`Variant`] and [`Detector`]: the names of kernels, variants and bug-hunt
 //!   detectors, each spelt once (`ALL`, `name()`, parsing).
 //! * [`bugs`]: the seeded bugs that `bug-*` features compile in for the bug hunt (none by default).
@@ -18,6 +19,7 @@
 mod alloc;
 pub mod bugs;
 pub mod cache;
+mod call;
 pub mod column_stack;
 pub mod column_unstack;
 mod csr;
@@ -36,6 +38,7 @@ pub mod reshape;
 pub mod transpose;
 mod variant;
 
+pub use call::Call;
 pub use column_stack::column_stack;
 pub use column_unstack::column_unstack;
 pub use csr::Csr;

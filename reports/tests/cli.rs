@@ -8,7 +8,7 @@ mod common;
 
 use cases::{Expect, load, reference_dir};
 use common::{assert_error, rawcheck};
-use rawcheck_kernels::{Csr, Index, mtx};
+use rawcheck_kernels::{Csr, Index, Variant, mtx};
 use std::path::{Path, PathBuf};
 
 fn read<I: Index>(path: &Path) -> Csr<I> {
@@ -25,12 +25,12 @@ fn bits<I: Index>(a: &Csr<I>) -> (Vec<I>, Vec<I>, Vec<(u64, u64)>) {
 fn every_reference_case_through_the_binary() {
     let dir = tempfile::tempdir().unwrap();
     for case in load() {
-        for variant in ["raw", "checked", "safe"] {
+        for variant in Variant::ALL.map(Variant::name) {
             for index in ["32", "64"] {
                 let out_path = dir
                     .path()
                     .join(format!("{}-{variant}-{index}.mtx", case.id));
-                let mut args = case.op.cli_args();
+                let mut args = case.cli_args();
                 args.extend([
                     case.input.display().to_string(),
                     "-o".into(),
