@@ -62,17 +62,12 @@ impl Target {
         Target::CsrNew,
     ];
 
-    /// The target's name.
+    /// The target's name: its kernel's name for a kernel target.
     pub fn name(self) -> &'static str {
-        match self {
-            Target::Reshape => "reshape",
-            Target::Transpose => "transpose",
-            Target::ColumnStack => "column_stack",
-            Target::ColumnUnstack => "column_unstack",
-            Target::Permute => "permute",
-            Target::PermuteIndices => "permute_indices",
-            Target::MtxParse => "mtx_parse",
-            Target::CsrNew => "csr_new",
+        match self.kernel() {
+            Some(kernel) => kernel.name(),
+            None if self == Target::MtxParse => "mtx_parse",
+            None => "csr_new",
         }
     }
 
