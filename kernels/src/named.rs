@@ -45,7 +45,7 @@ macro_rules! named_enum {
             }
         }
 
-        #[doc = concat!("The name given to [`", stringify!($Enum), "::from_str`] is not a ", $what, ".")]
+        #[doc = concat!("A name parsed as a [`", stringify!($Enum), "`] is not a ", $what, ".")]
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct $Unknown(pub String);
 
