@@ -15,6 +15,9 @@ target/criterion beside this script's repository.
 --rounds N`. --rounds FILE... reads such rounds and prints per kernel, family, index and nnz the
 median over rounds of the ratios checked/raw, safe/raw and raw/memcpy, each with its spread
 (min-max): every ratio is taken within one round, where the variants ran back to back.
+
+Rows follow the order of the kernels and variants `rawcheck list --json` names
+(scripts/rawcheck_names.py).
 """
 
 import argparse
