@@ -10,7 +10,7 @@ use std::path::Path;
 use num_complex::Complex64;
 use rawcheck_fuzz::Target;
 use rawcheck_fuzz::csr_new::CsrInput;
-use rawcheck_fuzz::kernel::{Call, KernelInput, MatrixSpec};
+use rawcheck_fuzz::kernel::{Call, Kernel, KernelInput, MatrixSpec};
 use rawcheck_kernels::mtx;
 
 /// One seed file: `fuzz/corpus/<target>/<name>`.
@@ -434,41 +434,34 @@ fn reference_seeds(dir: &Path) -> Result<Vec<SeedFile>, String> {
     for case in cases["cases"].as_array().ok_or("cases.json: no cases")? {
         let id = case["id"].as_str().ok_or("case without id")?;
         let p = &case["params"];
-        let (target, op) = match case["op"].as_str().unwrap_or_default() {
-            "reshape" => {
+        let kernel: Kernel = case["op"]
+            .as_str()
+            .unwrap_or_default()
+            .parse()
+            .map_err(|e| format!("case {id}: {e}"))?;
+        let op = match kernel {
+            Kernel::Reshape => {
                 let s = list(&p["shape"]);
-                (
-                    Target::Reshape,
-                    Call::Reshape {
-                        rows: s[0],
-                        cols: s[1],
-                    },
-                )
+                Call::Reshape {
+                    rows: s[0],
+                    cols: s[1],
+                }
             }
-            "transpose" => (Target::Transpose, Call::Transpose),
-            "column_stack" => (Target::ColumnStack, Call::ColumnStack),
-            "column_unstack" => (
-                Target::ColumnUnstack,
-                Call::ColumnUnstack {
-                    rows: p["rows"].as_u64().unwrap_or(0) as usize,
-                },
-            ),
-            "permute" => (
-                Target::Permute,
-                Call::Permute {
-                    dims: list(&p["dims"]),
-                    order: list(&p["order"]),
-                },
-            ),
-            "permute_indices" => (
-                Target::PermuteIndices,
-                Call::PermuteIndices {
-                    rows: list(&p["rows"]),
-                    cols: list(&p["cols"]),
-                },
-            ),
-            other => return Err(format!("case {id}: unknown op {other}")),
+            Kernel::Transpose => Call::Transpose,
+            Kernel::ColumnStack => Call::ColumnStack,
+            Kernel::ColumnUnstack => Call::ColumnUnstack {
+                rows: p["rows"].as_u64().unwrap_or(0) as usize,
+            },
+            Kernel::Permute => Call::Permute {
+                dims: list(&p["dims"]),
+                order: list(&p["order"]),
+            },
+            Kernel::PermuteIndices => Call::PermuteIndices {
+                rows: list(&p["rows"]),
+                cols: list(&p["cols"]),
+            },
         };
+        let target = Target::Kernel(kernel);
         let input = case["input"].as_str().ok_or("case without input")?;
         let bytes = KernelInput {
             matrix: read(input)?,
@@ -483,7 +476,9 @@ fn reference_seeds(dir: &Path) -> Result<Vec<SeedFile>, String> {
             });
         }
         // An expected column is also an input for column_unstack: back to the operator.
-        if let (Target::ColumnStack, Some(expected)) = (target, case["expected"].as_str()) {
+        if let (Target::Kernel(Kernel::ColumnStack), Some(expected)) =
+            (target, case["expected"].as_str())
+        {
             let column = read(expected)?;
             let rows = read(input)?.rows;
             let bytes = KernelInput {
@@ -493,7 +488,7 @@ fn reference_seeds(dir: &Path) -> Result<Vec<SeedFile>, String> {
             .to_bytes();
             if bytes.len() <= MAX_SEED {
                 out.push(SeedFile {
-                    target: Target::ColumnUnstack,
+                    target: Target::Kernel(Kernel::ColumnUnstack),
                     name: format!("qutip-{id}-back"),
                     bytes,
                 });
@@ -524,10 +519,7 @@ fn reference_seeds(dir: &Path) -> Result<Vec<SeedFile>, String> {
 pub fn hand_made() -> Vec<SeedFile> {
     let mut out = Vec::new();
     for (name, input) in kernel_seeds() {
-        let target = Target::ALL
-            .into_iter()
-            .find(|t| t.kernel() == Some(input.kernel()))
-            .expect("every kernel has a target");
+        let target = Target::Kernel(input.kernel());
         out.push(SeedFile {
             target,
             name: format!("seed-{name}"),
