@@ -1,6 +1,7 @@
 //! Enums named once: [`named_enum!`] gives an enum of unit variants its `ALL`, its `name()`,
 //! `Display`, `FromStr` and an error type for unknown names, so [`Variant`](crate::Variant),
-//! [`Kernel`](crate::Kernel) and [`Detector`](crate::Detector) spell each name in one place.
+//! [`Kernel`](crate::Kernel), [`Detector`](crate::Detector) and
+//! [`Family`](crate::families::Family) spell each name in one place.
 
 /// `"a, b or c"`: the names a parser expects, for its error message.
 pub(crate) fn expected(names: &[&str]) -> String {
