@@ -10,7 +10,7 @@ use std::path::Path;
 use num_complex::Complex64;
 use rawcheck_fuzz::Target;
 use rawcheck_fuzz::csr_new::CsrInput;
-use rawcheck_fuzz::kernel::{KernelInput, MatrixSpec, Op};
+use rawcheck_fuzz::kernel::{Call, Kernel, KernelInput, MatrixSpec};
 use rawcheck_kernels::mtx;
 
 /// One seed file: `fuzz/corpus/<target>/<name>`.
@@ -123,14 +123,14 @@ fn corners(n: usize) -> MatrixSpec {
 }
 
 fn kernel_seeds() -> Vec<(String, KernelInput)> {
-    let k = |matrix: MatrixSpec, op: Op| KernelInput { matrix, op };
-    let reshape = |rows, cols| Op::Reshape { rows, cols };
-    let unstack = |rows| Op::ColumnUnstack { rows };
-    let permute = |dims: &[usize], order: &[usize]| Op::Permute {
+    let k = |matrix: MatrixSpec, op: Call| KernelInput { matrix, op };
+    let reshape = |rows, cols| Call::Reshape { rows, cols };
+    let unstack = |rows| Call::ColumnUnstack { rows };
+    let permute = |dims: &[usize], order: &[usize]| Call::Permute {
         dims: dims.to_vec(),
         order: order.to_vec(),
     };
-    let indices = |rows: &[usize], cols: &[usize]| Op::PermuteIndices {
+    let indices = |rows: &[usize], cols: &[usize]| Call::PermuteIndices {
         rows: rows.to_vec(),
         cols: cols.to_vec(),
     };
@@ -159,10 +159,10 @@ fn kernel_seeds() -> Vec<(String, KernelInput)> {
         ),
     ];
     seeds.extend([
-        ("ok-65537-corners", k(corners(65537), Op::Transpose)),
+        ("ok-65537-corners", k(corners(65537), Call::Transpose)),
         (
             "u32-overflow-65537-corners",
-            k(corners(65537), Op::ColumnStack),
+            k(corners(65537), Call::ColumnStack),
         ),
         ("ok-ket6-by-2", k(matrix("ket6"), unstack(2))),
         ("ok-ket6-by-3", k(matrix("ket6"), unstack(3))),
@@ -230,7 +230,7 @@ fn kernel_seeds() -> Vec<(String, KernelInput)> {
     let mut seeds: Vec<(String, KernelInput)> =
         seeds.into_iter().map(|(n, i)| (n.to_owned(), i)).collect();
     let stray = spec(2, 2, &[(0, 1, c(1.0, 0.0)), (0, 2, c(2.0, 0.0))]);
-    for op in [Op::Transpose, Op::ColumnStack] {
+    for op in [Call::Transpose, Call::ColumnStack] {
         for m in [
             "2x3", "0x0", "0x5", "4x0", "1x1", "3x3-full", "ket6", "bra6",
         ] {
@@ -434,41 +434,34 @@ fn reference_seeds(dir: &Path) -> Result<Vec<SeedFile>, String> {
     for case in cases["cases"].as_array().ok_or("cases.json: no cases")? {
         let id = case["id"].as_str().ok_or("case without id")?;
         let p = &case["params"];
-        let (target, op) = match case["op"].as_str().unwrap_or_default() {
-            "reshape" => {
+        let kernel: Kernel = case["op"]
+            .as_str()
+            .unwrap_or_default()
+            .parse()
+            .map_err(|e| format!("case {id}: {e}"))?;
+        let op = match kernel {
+            Kernel::Reshape => {
                 let s = list(&p["shape"]);
-                (
-                    Target::Reshape,
-                    Op::Reshape {
-                        rows: s[0],
-                        cols: s[1],
-                    },
-                )
+                Call::Reshape {
+                    rows: s[0],
+                    cols: s[1],
+                }
             }
-            "transpose" => (Target::Transpose, Op::Transpose),
-            "column_stack" => (Target::ColumnStack, Op::ColumnStack),
-            "column_unstack" => (
-                Target::ColumnUnstack,
-                Op::ColumnUnstack {
-                    rows: p["rows"].as_u64().unwrap_or(0) as usize,
-                },
-            ),
-            "permute" => (
-                Target::Permute,
-                Op::Permute {
-                    dims: list(&p["dims"]),
-                    order: list(&p["order"]),
-                },
-            ),
-            "permute_indices" => (
-                Target::PermuteIndices,
-                Op::PermuteIndices {
-                    rows: list(&p["rows"]),
-                    cols: list(&p["cols"]),
-                },
-            ),
-            other => return Err(format!("case {id}: unknown op {other}")),
+            Kernel::Transpose => Call::Transpose,
+            Kernel::ColumnStack => Call::ColumnStack,
+            Kernel::ColumnUnstack => Call::ColumnUnstack {
+                rows: p["rows"].as_u64().unwrap_or(0) as usize,
+            },
+            Kernel::Permute => Call::Permute {
+                dims: list(&p["dims"]),
+                order: list(&p["order"]),
+            },
+            Kernel::PermuteIndices => Call::PermuteIndices {
+                rows: list(&p["rows"]),
+                cols: list(&p["cols"]),
+            },
         };
+        let target = Target::Kernel(kernel);
         let input = case["input"].as_str().ok_or("case without input")?;
         let bytes = KernelInput {
             matrix: read(input)?,
@@ -483,17 +476,19 @@ fn reference_seeds(dir: &Path) -> Result<Vec<SeedFile>, String> {
             });
         }
         // An expected column is also an input for column_unstack: back to the operator.
-        if let (Target::ColumnStack, Some(expected)) = (target, case["expected"].as_str()) {
+        if let (Target::Kernel(Kernel::ColumnStack), Some(expected)) =
+            (target, case["expected"].as_str())
+        {
             let column = read(expected)?;
             let rows = read(input)?.rows;
             let bytes = KernelInput {
                 matrix: column,
-                op: Op::ColumnUnstack { rows },
+                op: Call::ColumnUnstack { rows },
             }
             .to_bytes();
             if bytes.len() <= MAX_SEED {
                 out.push(SeedFile {
-                    target: Target::ColumnUnstack,
+                    target: Target::Kernel(Kernel::ColumnUnstack),
                     name: format!("qutip-{id}-back"),
                     bytes,
                 });
@@ -524,10 +519,7 @@ fn reference_seeds(dir: &Path) -> Result<Vec<SeedFile>, String> {
 pub fn hand_made() -> Vec<SeedFile> {
     let mut out = Vec::new();
     for (name, input) in kernel_seeds() {
-        let target = Target::ALL
-            .into_iter()
-            .find(|t| t.kernel() == Some(input.kernel()))
-            .expect("every kernel has a target");
+        let target = Target::Kernel(input.kernel());
         out.push(SeedFile {
             target,
             name: format!("seed-{name}"),

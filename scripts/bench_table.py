@@ -15,6 +15,9 @@ target/criterion beside this script's repository.
 --rounds N`. --rounds FILE... reads such rounds and prints per kernel, family, index and nnz the
 median over rounds of the ratios checked/raw, safe/raw and raw/memcpy, each with its spread
 (min-max): every ratio is taken within one round, where the variants ran back to back.
+
+Rows follow the order of the kernels and variants `rawcheck list --json` names
+(scripts/rawcheck_names.py).
 """
 
 import argparse
@@ -25,8 +28,10 @@ import statistics
 import sys
 from pathlib import Path
 
-KERNELS = ["reshape", "transpose", "column_stack", "column_unstack", "permute", "permute_indices"]
-VARIANTS = ["raw", "checked", "safe", "sprs", "memcpy"]
+from rawcheck_names import kernels, variants
+
+# Bench "variants" besides rawcheck's own (`rawcheck list`), in row order after them.
+PEER_AND_FLOOR = ["sprs", "memcpy"]
 
 
 def default_dir():
@@ -78,7 +83,7 @@ def aggregate(rounds):
     """Per key of the rounds ({key: {variant: ns}} each): the median raw time and, per ratio of
     ROUND_RATIOS, (median, min, max) over the rounds that measured both variants (None if none).
     Each ratio is taken within one round, so drift between rounds cancels."""
-    keys = sorted({k for r in rounds for k in r}, key=lambda k: (order(KERNELS, k[0]), k[1], k[2], k[3]))
+    keys = sorted({k for r in rounds for k in r}, key=lambda k: (order(kernels(), k[0]), k[1], k[2], k[3]))
     summary = {}
     for key in keys:
         times = [r[key] for r in rounds if key in r]
@@ -114,10 +119,10 @@ def order(seq, item):
 
 
 def rows(results):
-    for key in sorted(results, key=lambda k: (order(KERNELS, k[0]), k[1], k[2], k[3])):
+    for key in sorted(results, key=lambda k: (order(kernels(), k[0]), k[1], k[2], k[3])):
         kernel, family, index, nnz = key
         times = results[key]
-        for variant in sorted(times, key=lambda v: order(VARIANTS, v)):
+        for variant in sorted(times, key=lambda v: order(variants() + PEER_AND_FLOOR, v)):
             t = times[variant]
             ratio = lambda base: f"{t / times[base]:.2f}" if base in times else "-"
             yield [kernel, family, str(index), str(nnz), variant, f"{t / nnz:.3f}",

@@ -55,21 +55,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import rawcheck_names
+
 ROOT = Path(__file__).resolve().parent.parent
 FUZZ = ROOT / "fuzz"
 WORK = FUZZ / "work" / "bughunt"
 ARTIFACTS = FUZZ / "artifacts" / "bughunt"
 
-DETECTORS = [
-    "fuzz-asan",
-    "fuzz-asan-release",
-    "fuzz-none",
-    "miri-stacked",
-    "miri-tree",
-    "valgrind",
-    "debug-ub-checks",
-    "checked-variant",
-]
 FUZZERS = {"fuzz-asan", "fuzz-asan-release", "fuzz-none", "checked-variant"}
 
 MIRI = {"miri-stacked", "miri-tree"}
@@ -86,12 +78,15 @@ FUZZ_MODE = {
     "valgrind": ("none", True),
 }
 
-# The kernel variants each detector runs (RAWCHECK_VARIANTS, read by the fuzz crate): the raw
-# variant carries the bugs, the safe one (free of them but for B8, which sits in a plan every
-# variant shares) is the differential reference; the checked variant is its own detector. Miri
-# interprets the raw variant alone, the only one with unsafe code, as it is ~1000x slower.
-VARIANTS = {d: "raw,safe" for d in DETECTORS}
-VARIANTS.update({"checked-variant": "checked"}, **{m: "raw" for m in MIRI})
+
+
+def variants_of(detector: str) -> str:
+    """The kernel variants `detector` runs (RAWCHECK_VARIANTS, read by the fuzz crate): the raw
+    variant carries the bugs, the safe one (free of them but for B8, which sits in a plan every
+    variant shares) is the differential reference; the checked variant is its own detector. Miri
+    interprets the raw variant alone, the only one with unsafe code, as it is ~1000x slower."""
+    return "checked" if detector == "checked-variant" else "raw" if detector in MIRI else "raw,safe"
+
 
 # Seconds a fuzzer may run past its budget (libFuzzer stops itself at -max_total_time; reporting a
 # crash takes a moment) before the outer timeout calls it a hang.
@@ -563,7 +558,7 @@ def make_jobs(bug: dict, detector: str, args, builder: Builder, cases: Path
     cell["build_seconds"] = built.seconds
     if built.error:
         return [], dict(cell, outcome="error", message=built.error)
-    env = dict(os.environ, RAWCHECK_VARIANTS=VARIANTS[detector])
+    env = dict(os.environ, RAWCHECK_VARIANTS=variants_of(detector))
     if detector in FUZZERS:
         flags = []
         options = FUZZ / "options" / f"{target}.options"
@@ -592,7 +587,7 @@ def make_jobs(bug: dict, detector: str, args, builder: Builder, cases: Path
         if err:
             return [], dict(cell, outcome="error", message=err)
         flags = ["-Zmiri-disable-isolation",
-                 f"-Zmiri-env-set=RAWCHECK_VARIANTS={VARIANTS[detector]}"]
+                 f"-Zmiri-env-set=RAWCHECK_VARIANTS={variants_of(detector)}"]
         if detector == "miri-tree":
             flags.append("-Zmiri-tree-borrows")
         env = dict(os.environ, MIRIFLAGS=" ".join(flags))
@@ -689,10 +684,11 @@ def parse_args(argv: list[str]):
     args.repeats = args.repeats or (1 if args.quick else 3)
     if args.budget < 1 or args.repeats < 1 or args.jobs < 1:
         p.error("--budget, --repeats and --jobs must be positive")
-    args.detectors = args.detectors.split(",") if args.detectors else list(DETECTORS)
-    unknown = [d for d in args.detectors if d not in DETECTORS]
+    known = rawcheck_names.detectors()
+    args.detectors = args.detectors.split(",") if args.detectors else known
+    unknown = [d for d in args.detectors if d not in known]
     if unknown:
-        p.error(f"unknown detector(s) {', '.join(unknown)}; known: {', '.join(DETECTORS)}")
+        p.error(f"unknown detector(s) {', '.join(unknown)}; known: {', '.join(known)}")
     return args
 
 

@@ -82,6 +82,8 @@ import scipy
 import scipy.io
 import scipy.sparse as sp
 
+from rawcheck_names import kernels
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # "matplotlib not found": irrelevant here
     import qutip
@@ -94,7 +96,6 @@ with warnings.catch_warnings():
     q_permute = importlib.import_module("qutip.core.data.permute")
     q_reshape = importlib.import_module("qutip.core.data.reshape")
 
-KERNELS = ("reshape", "transpose", "column_stack", "column_unstack", "permute", "permute_indices")
 QUTIP_WIDTH = np.dtype(q_base.idxint_dtype).itemsize * 8
 WIDTH_DTYPE = {32: np.int32, 64: np.int64}
 PROFILES = {
@@ -597,10 +598,10 @@ def run(args) -> int:
     target, repeats = PROFILES[args.profile]
     args.target_seconds = target if args.target_seconds is None else args.target_seconds
     args.repeats = repeats if args.repeats is None else args.repeats
-    args.kernels = args.kernels.split(",") if args.kernels else list(KERNELS)
-    unknown = [k for k in args.kernels if k not in KERNELS]
+    args.kernels = args.kernels.split(",") if args.kernels else kernels()
+    unknown = [k for k in args.kernels if k not in kernels()]
     if unknown:
-        log(f"peers: unknown kernels {unknown} (known: {', '.join(KERNELS)})")
+        log(f"peers: unknown kernels {unknown} (known: {', '.join(kernels())})")
         return 2
     args.index = [int(w) for w in args.index.split(",")]
     if any(w not in WIDTH_DTYPE for w in args.index):
@@ -654,7 +655,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rawcheck", help="command of rawcheck's CLI (split like a shell); "
                     "without it outputs are not checked (equal: null)")
     ap.add_argument("--out", default="reports/data/peers.json")
-    ap.add_argument("--kernels", help=f"comma-separated subset of {','.join(KERNELS)}")
+    ap.add_argument("--kernels", help="comma-separated subset of the kernels `rawcheck list` names "
+                    "(default: all)")
     ap.add_argument("--index", default="32,64", help="index widths to run (32,64)")
     ap.add_argument("--target-seconds", type=float, help="autorange target per repeat")
     ap.add_argument("--repeats", type=int)

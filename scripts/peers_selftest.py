@@ -237,7 +237,7 @@ def end_to_end(t: Tally, folder: Path, families, sizes, profile: str, corrupt: b
         os.environ.pop(CORRUPT_ENV, None)
     doc = json.loads(out.read_text())
     results = doc["results"]
-    expect = len(families) * len(sizes) * len(peers.KERNELS) * 3 - len(doc["skipped"])
+    expect = len(families) * len(sizes) * len(peers.kernels()) * 3 - len(doc["skipped"])
     t.check(code == 0, f"peers.py exit {code}")
     t.check(len(results) == expect, f"{len(results)} results, expected {expect}")
     for key in ("machine", "date", "qutip", "scipy", "numpy", "results"):

@@ -16,7 +16,7 @@ use std::hint::black_box;
 use gungraun::{
     Callgrind, LibraryBenchmarkConfig, library_benchmark, library_benchmark_group, main,
 };
-use rawcheck_benches::counts::{self, Call, CountCase, FILTER_VAR};
+use rawcheck_benches::counts::{self, CountCase, FILTER_VAR, MeasuredCall};
 
 /// The ids of this run; a bad filter stops the bench with one `error:` line.
 fn ids() -> Vec<CountCase> {
@@ -24,7 +24,7 @@ fn ids() -> Vec<CountCase> {
 }
 
 /// The setup: the input, built outside the counted region.
-fn prepare(case: CountCase) -> Call {
+fn prepare(case: CountCase) -> MeasuredCall {
     counts::setup(&case).unwrap_or_else(|e| fail(&e))
 }
 
@@ -36,7 +36,7 @@ fn fail(message: &str) -> ! {
 // One call; the prepared input is handed back so it is dropped outside the counted region.
 #[library_benchmark]
 #[benches::id(iter = ids(), setup = prepare)]
-fn count(mut call: Call) -> Call {
+fn count(mut call: MeasuredCall) -> MeasuredCall {
     call.run();
     black_box(call)
 }

@@ -13,8 +13,8 @@ use std::hint::black_box;
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput};
 use rawcheck_benches::kernels::{
-    Case, ColumnStack, ColumnUnstack, Idx, Kernel, Permute, PermuteIndices, Plan, Reshape,
-    Transpose, floor_source, memcpy_floor,
+    BenchKernel, Case, ColumnStack, ColumnUnstack, Idx, Permute, PermuteIndices, Reshape,
+    Transpose, Workload, floor_source, memcpy_floor,
 };
 use rawcheck_benches::{Profile, Source};
 use rawcheck_kernels::{Csr, Variant};
@@ -41,7 +41,7 @@ fn main() {
 }
 
 /// Registers one kernel on every source and size.
-fn register<K: Kernel>(c: &mut Criterion, sources: &[Source], profile: Profile) {
+fn register<K: BenchKernel>(c: &mut Criterion, sources: &[Source], profile: Profile) {
     for source in sources {
         let mut group = c.benchmark_group(format!("{}/{}", K::NAME, source.name()));
         for nnz in source.sizes(profile) {
@@ -84,9 +84,9 @@ fn steady_allocator() {
 fn steady_allocator() {}
 
 /// The variants of one kernel, size and index width: raw, checked, safe, memcpy, sprs.
-fn bench_width<'s, K: Kernel, I: Idx>(
+fn bench_width<'s, K: BenchKernel, I: Idx>(
     group: &mut BenchmarkGroup<'_, WallTime>,
-    plan: &Plan<K::Params>,
+    plan: &Workload<K::Params>,
     base: &LazyCell<Cow<'s, Csr<u64>>, impl FnOnce() -> Cow<'s, Csr<u64>>>,
     nnz: usize,
 ) {

@@ -2,8 +2,9 @@
 //!
 //! The criterion target `benches/kernels.rs` registers, for every kernel and source, ids
 //! `<kernel>/<family>/<variant>/<index>/<nnz>` with `Throughput::Bytes` from
-//! [`Plan::bytes`](kernels::Plan::bytes). Variants are `raw`, `checked`, `safe`, `memcpy` (a copy
-//! of exactly the bytes the kernel must read and write) and `sprs` where sprs has the kernel.
+//! [`Workload::bytes`](kernels::Workload::bytes). Variants are `raw`, `checked`, `safe`, `memcpy`
+//! (a copy of exactly the bytes the kernel must read and write) and `sprs` where sprs has the
+//! kernel.
 //! Every `.mtx` file in `$RAWCHECK_MTX_DIR` is benchmarked as family `file-<name>`. Everything
 //! that decides what is measured lives here so it can be tested.
 //!
@@ -19,5 +20,5 @@ pub mod peers;
 mod profile;
 mod sources;
 
-pub use profile::{Profile, Timing};
+pub use profile::{CriterionSettings, Profile};
 pub use sources::{MTX_DIR_VAR, Source};

@@ -16,7 +16,7 @@ pub enum Profile {
 
 /// Criterion settings of a profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Timing {
+pub struct CriterionSettings {
     /// Samples per benchmark.
     pub sample_size: usize,
     /// Warm-up before measuring.
@@ -50,15 +50,15 @@ impl Profile {
     }
 
     /// How long criterion measures.
-    pub fn timing(self) -> Timing {
+    pub fn timing(self) -> CriterionSettings {
         match self {
-            Profile::Quick => Timing {
+            Profile::Quick => CriterionSettings {
                 sample_size: 10,
                 warm_up: Duration::from_millis(50),
                 measurement: Duration::from_millis(150),
                 nresamples: 10_000,
             },
-            Profile::Full => Timing {
+            Profile::Full => CriterionSettings {
                 sample_size: 10,
                 warm_up: Duration::from_millis(200),
                 measurement: Duration::from_millis(800),

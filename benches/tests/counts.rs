@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use rawcheck_benches::counts::{self, CountRow, Counts, CountsFile, Measured, SIZES};
-use rawcheck_benches::kernels::{ColumnStack, Kernel};
+use rawcheck_benches::kernels::{BenchKernel, ColumnStack};
 use rawcheck_kernels::Variant;
 use rawcheck_kernels::families::Family;
 use regex::Regex;

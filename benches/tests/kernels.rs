@@ -3,8 +3,8 @@
 //! same matrix as rawcheck where it stands in as a peer.
 
 use rawcheck_benches::kernels::{
-    Case, ColumnStack, ColumnUnstack, Idx, Kernel, Permute, PermuteIndices, Plan, Reshape, Shape,
-    Transpose, smallest_factor,
+    BenchKernel, Case, ColumnStack, ColumnUnstack, Idx, Permute, PermuteIndices, Reshape, Shape,
+    Transpose, Workload, smallest_factor,
 };
 use rawcheck_benches::{Profile, Source};
 use rawcheck_kernels::{Csr, Variant};
@@ -23,7 +23,7 @@ fn to_parts<I: Idx>(
     )
 }
 
-fn check_width<K: Kernel, I: Idx>(base: &Csr<u64>, plan: &Plan<K::Params>, what: &str) {
+fn check_width<K: BenchKernel, I: Idx>(base: &Csr<u64>, plan: &Workload<K::Params>, what: &str) {
     let case = Case::<I>::new::<K>(base, plan).unwrap_or_else(|e| panic!("{what}: {e}"));
     let want = K::run(&case.input, &plan.params, Variant::Raw).unwrap();
     for v in Variant::ALL {
@@ -42,7 +42,7 @@ fn check_width<K: Kernel, I: Idx>(base: &Csr<u64>, plan: &Plan<K::Params>, what:
     }
 }
 
-fn check<K: Kernel>() {
+fn check<K: BenchKernel>() {
     for source in Source::all().unwrap() {
         for nnz in SIZES {
             let what = format!("{}/{}/{nnz}", K::NAME, source.name());
@@ -108,7 +108,7 @@ fn reshape_moves_the_smallest_factor() {
 
 #[test]
 fn the_byte_model_counts_input_output_and_parameters() {
-    let plan = Plan {
+    let plan = Workload {
         params: (),
         input: (4, 6),
         output: (8, 3),
@@ -118,7 +118,7 @@ fn the_byte_model_counts_input_output_and_parameters() {
     // u32: input 10 * (16 + 4) + 5 * 4 = 220, output 200 + 9 * 4 = 236, plus 7.
     assert_eq!(plan.bytes(4), 220 + 236 + 7);
     assert!(plan.fits::<u32>());
-    let wide = Plan {
+    let wide = Workload {
         input: (1, 1 << 33),
         ..plan
     };

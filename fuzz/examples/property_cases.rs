@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 use num_complex::Complex64;
 use rawcheck_fuzz::Target;
-use rawcheck_fuzz::kernel::{Kernel, KernelInput, MatrixSpec, Op};
+use rawcheck_fuzz::kernel::{Call, Kernel, KernelInput, MatrixSpec};
 
 /// Dimensions of the swept shapes.
 const SIZES: [usize; 7] = [0, 1, 2, 3, 5, 8, 9];
@@ -105,7 +105,7 @@ fn as_column(m: &MatrixSpec) -> MatrixSpec {
 
 /// The cases of one kernel.
 fn cases(kernel: Kernel) -> Vec<KernelInput> {
-    let input = |matrix: &MatrixSpec, op: Op| KernelInput {
+    let input = |matrix: &MatrixSpec, op: Call| KernelInput {
         matrix: matrix.clone(),
         op,
     };
@@ -125,12 +125,12 @@ fn cases(kernel: Kernel) -> Vec<KernelInput> {
                 }
                 for order in &orders {
                     let (dims, order) = (dims.to_vec(), order.clone());
-                    out.push(input(&m, Op::Permute { dims, order }));
+                    out.push(input(&m, Call::Permute { dims, order }));
                 }
                 let bad_order = vec![0; dims.len()];
                 out.push(input(
                     &m,
-                    Op::Permute {
+                    Call::Permute {
                         dims: dims.to_vec(),
                         order: bad_order,
                     },
@@ -138,7 +138,7 @@ fn cases(kernel: Kernel) -> Vec<KernelInput> {
                 let order = (0..wrong.len()).collect();
                 out.push(input(
                     &m,
-                    Op::Permute {
+                    Call::Permute {
                         dims: wrong.clone(),
                         order,
                     },
@@ -155,7 +155,7 @@ fn cases(kernel: Kernel) -> Vec<KernelInput> {
                 for d in divisors(n.max(1)) {
                     out.push(input(
                         &m,
-                        Op::Reshape {
+                        Call::Reshape {
                             rows: d,
                             cols: n / d,
                         },
@@ -163,24 +163,24 @@ fn cases(kernel: Kernel) -> Vec<KernelInput> {
                 }
                 out.push(input(
                     &m,
-                    Op::Reshape {
+                    Call::Reshape {
                         rows,
                         cols: cols + 1,
                     },
                 ));
-                out.push(input(&m, Op::Reshape { rows: 0, cols: n }));
+                out.push(input(&m, Call::Reshape { rows: 0, cols: n }));
             }
-            Kernel::Transpose => out.push(input(&m, Op::Transpose)),
-            Kernel::ColumnStack => out.push(input(&m, Op::ColumnStack)),
+            Kernel::Transpose => out.push(input(&m, Call::Transpose)),
+            Kernel::ColumnStack => out.push(input(&m, Call::ColumnStack)),
             Kernel::ColumnUnstack => {
                 let column = as_column(&m);
                 for d in divisors(n.max(1)) {
-                    out.push(input(&column, Op::ColumnUnstack { rows: d }));
+                    out.push(input(&column, Call::ColumnUnstack { rows: d }));
                 }
-                out.push(input(&column, Op::ColumnUnstack { rows: 0 }));
-                out.push(input(&column, Op::ColumnUnstack { rows: n + 1 }));
+                out.push(input(&column, Call::ColumnUnstack { rows: 0 }));
+                out.push(input(&column, Call::ColumnUnstack { rows: n + 1 }));
                 if cols > 1 {
-                    out.push(input(&m, Op::ColumnUnstack { rows: 1 }));
+                    out.push(input(&m, Call::ColumnUnstack { rows: 1 }));
                 }
             }
             Kernel::PermuteIndices => {
@@ -195,7 +195,7 @@ fn cases(kernel: Kernel) -> Vec<KernelInput> {
                     (identity(rows + 1), identity(cols)),
                     (identity(rows), vec![0; cols]),
                 ] {
-                    out.push(input(&m, Op::PermuteIndices { rows: r, cols: c }));
+                    out.push(input(&m, Call::PermuteIndices { rows: r, cols: c }));
                 }
             }
             Kernel::Permute => unreachable!("handled above"),

@@ -18,7 +18,7 @@ fn main() {
         let mut line = json!({
             "id": bug.id,
             "feature": bug.feature,
-            "kernel": bug.kernel,
+            "kernel": bug.kernel.name(),
             "enabled": bug.enabled,
             "summary": bug.summary,
             "origin": bug.origin,

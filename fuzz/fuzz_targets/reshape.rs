@@ -1,3 +1,4 @@
-//! Fuzz target `reshape`: see `rawcheck_fuzz::Target::Reshape` (a file replayer without libFuzzer).
+//! Fuzz target `reshape`: the target of `Kernel::Reshape` (see `rawcheck_fuzz::kernel`).
+//! Without libFuzzer, a file replayer.
 #![cfg_attr(fuzzing, no_main)]
-rawcheck_fuzz::fuzz_main!(Reshape);
+rawcheck_fuzz::fuzz_main!(kernel Reshape);

@@ -4,7 +4,7 @@
 //! # What is checked
 //! For each index width the input fits (`u64` always, `u32` when it fits) an independent model
 //! ([`expect`]) decides from the shapes alone whether the call must be refused or accepted and
-//! what shape it returns. Then every [`Variant`] runs, on the paths [`Op::paths`] picks for the
+//! what shape it returns. Then every [`Variant`] runs, on the paths [`paths`] picks for the
 //! kernels whose plan can force one ([`ForcedPath`]), and:
 //! * a refusal must be the library's error (a panic or abort is a finding), the same error for
 //!   all three variants and every path;
@@ -24,6 +24,7 @@
 use arbitrary::{Arbitrary, Unstructured};
 use num_complex::Complex64;
 use rawcheck_kernels::oracle::{Dense, gather_permutation};
+pub use rawcheck_kernels::{Call, Kernel};
 use rawcheck_kernels::{
     Csr, Index, KernelError, Variant, column_stack, permute, permute_indices, transpose,
 };
@@ -43,35 +44,6 @@ pub const MAX_INPUT_ROWS: usize = 1 << 17;
 
 /// Largest `rows * cols` (input and output) for which the dense oracle runs.
 pub const DENSE_MAX_CELLS: usize = 4096;
-
-/// Which kernel a target exercises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kernel {
-    /// `reshape(a, rows, cols)`.
-    Reshape,
-    /// `transpose(a)`.
-    Transpose,
-    /// `column_stack(a)`.
-    ColumnStack,
-    /// `column_unstack(a, rows)`.
-    ColumnUnstack,
-    /// `permute(a, dims, order)`.
-    Permute,
-    /// `permute_indices(a, rows, cols)`.
-    PermuteIndices,
-}
-
-impl Kernel {
-    /// Every kernel.
-    pub const ALL: [Kernel; 6] = [
-        Kernel::Reshape,
-        Kernel::Transpose,
-        Kernel::ColumnStack,
-        Kernel::ColumnUnstack,
-        Kernel::Permute,
-        Kernel::PermuteIndices,
-    ];
-}
 
 /// A matrix as the caller describes it: a shape and `(row, col, value)` entries, which may lie
 /// outside the shape (then `Csr::from_triplets` must refuse it).
@@ -116,41 +88,6 @@ impl MatrixSpec {
     }
 }
 
-/// A kernel call with its parameters, exactly as they are passed to the library.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Op {
-    /// `reshape(a, rows, cols)`.
-    Reshape {
-        /// Requested rows.
-        rows: usize,
-        /// Requested columns.
-        cols: usize,
-    },
-    /// `transpose(a)`.
-    Transpose,
-    /// `column_stack(a)`.
-    ColumnStack,
-    /// `column_unstack(a, rows)`.
-    ColumnUnstack {
-        /// Rows of the result.
-        rows: usize,
-    },
-    /// `permute(a, dims, order)`.
-    Permute {
-        /// Subsystem dimensions.
-        dims: Vec<usize>,
-        /// New order of the subsystems.
-        order: Vec<usize>,
-    },
-    /// `permute_indices(a, rows, cols)`.
-    PermuteIndices {
-        /// Row `i` moves to `rows[i]`.
-        rows: Vec<usize>,
-        /// Column `j` moves to `cols[j]`.
-        cols: Vec<usize>,
-    },
-}
-
 /// A scatter path forced through a kernel's plan (`Plan::with_path`), for the kernels whose plan
 /// chooses between algorithms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,82 +98,73 @@ pub enum ForcedPath {
     Permute(permute_indices::Path),
 }
 
-impl Op {
-    /// The paths [`Op::apply`] runs this call on (`None`: the plan's own choice).
-    ///
-    /// * permute and permute_indices: the rule's choice, then every forced path (two).
-    /// * transpose and column_stack: one path drawn from `rows`, `cols` and `nnz` (the fuzzer's
-    ///   mutations reach every path, a corpus file always replays the same one): the plan's
-    ///   choice, direct, or partitioned with buckets of one column, of two or of about
-    ///   `sqrt(cols)` columns. Running all five on every input cut fuzzing to a twentieth.
-    /// * the other kernels have one path.
-    pub fn paths(&self, rows: usize, cols: usize, nnz: usize) -> Vec<Option<ForcedPath>> {
-        match self {
-            Op::Permute { .. } | Op::PermuteIndices { .. } => std::iter::once(None)
-                .chain(permute_indices::Path::ALL.map(|p| Some(ForcedPath::Permute(p))))
-                .collect(),
-            Op::Transpose | Op::ColumnStack => {
-                let root = cols.max(1).ilog2().div_ceil(2);
-                let draw = rows.wrapping_mul(31).wrapping_add(cols.wrapping_mul(7));
-                let path = match draw.wrapping_add(nnz) % 5 {
-                    0 => None,
-                    1 => Some(transpose::Path::Direct),
-                    2 => Some(transpose::Path::Partitioned { shift: 0 }),
-                    3 => Some(transpose::Path::Partitioned { shift: 1 }),
-                    _ => Some(transpose::Path::Partitioned { shift: root }),
-                };
-                vec![path.map(ForcedPath::Transpose)]
-            }
-            _ => vec![None],
+/// The paths [`apply`] runs this call on (`None`: the plan's own choice).
+///
+/// * permute and permute_indices: the rule's choice, then every forced path (two).
+/// * transpose and column_stack: one path drawn from `rows`, `cols` and `nnz` (the fuzzer's
+///   mutations reach every path, a corpus file always replays the same one): the plan's
+///   choice, direct, or partitioned with buckets of one column, of two or of about
+///   `sqrt(cols)` columns. Running all five on every input cut fuzzing to a twentieth.
+/// * the other kernels have one path.
+pub fn paths(call: &Call, rows: usize, cols: usize, nnz: usize) -> Vec<Option<ForcedPath>> {
+    match call {
+        Call::Permute { .. } | Call::PermuteIndices { .. } => std::iter::once(None)
+            .chain(permute_indices::Path::ALL.map(|p| Some(ForcedPath::Permute(p))))
+            .collect(),
+        Call::Transpose | Call::ColumnStack => {
+            let root = cols.max(1).ilog2().div_ceil(2);
+            let draw = rows.wrapping_mul(31).wrapping_add(cols.wrapping_mul(7));
+            let path = match draw.wrapping_add(nnz) % 5 {
+                0 => None,
+                1 => Some(transpose::Path::Direct),
+                2 => Some(transpose::Path::Partitioned { shift: 0 }),
+                3 => Some(transpose::Path::Partitioned { shift: 1 }),
+                _ => Some(transpose::Path::Partitioned { shift: root }),
+            };
+            vec![path.map(ForcedPath::Transpose)]
         }
+        _ => vec![None],
     }
+}
 
-    /// Runs the library's kernel on `path` (one of [`Op::paths`]): `None` as its public
-    /// function does, a forced path through the kernel's plan.
-    pub fn apply<I: Index>(
-        &self,
-        a: &Csr<I>,
-        v: Variant,
-        path: Option<ForcedPath>,
-    ) -> Result<Csr<I>, KernelError> {
-        use ForcedPath::{Permute, Transpose};
-        match (self, path) {
-            (Op::Reshape { rows, cols }, None) => rawcheck_kernels::reshape(a, *rows, *cols, v),
-            (Op::Transpose, None) => rawcheck_kernels::transpose(a, v),
-            (Op::Transpose, Some(Transpose(p))) => {
-                transpose::run(&transpose::Plan::with_path(a, p)?, v)
-            }
-            (Op::ColumnStack, None) => rawcheck_kernels::column_stack(a, v),
-            (Op::ColumnStack, Some(Transpose(p))) => {
-                column_stack::run(&column_stack::Plan::with_path(a, p)?, v)
-            }
-            (Op::ColumnUnstack { rows }, None) => rawcheck_kernels::column_unstack(a, *rows, v),
-            (Op::Permute { dims, order }, None) => rawcheck_kernels::permute(a, dims, order, v),
-            (Op::Permute { dims, order }, Some(Permute(p))) => {
-                permute::Plan::new(a, dims, order)?.with_path(p).run(v)
-            }
-            (Op::PermuteIndices { rows, cols }, None) => {
-                rawcheck_kernels::permute_indices(a, rows, cols, v)
-            }
-            (Op::PermuteIndices { rows, cols }, Some(Permute(p))) => {
-                permute_indices::Plan::new(a, rows, cols)?
-                    .with_path(p)
-                    .run(v)
-            }
-            (_, Some(p)) => panic!("{p:?} is not a path of {self:?}"),
+/// Runs the library's kernel on `path` (one of [`paths`]): `None` as its public
+/// function does, a forced path through the kernel's plan.
+pub fn apply<I: Index>(
+    call: &Call,
+    a: &Csr<I>,
+    v: Variant,
+    path: Option<ForcedPath>,
+) -> Result<Csr<I>, KernelError> {
+    use ForcedPath::{Permute, Transpose};
+    match (call, path) {
+        (_, None) => call.apply(a, v),
+        (Call::Transpose, Some(Transpose(p))) => {
+            transpose::run(&transpose::Plan::with_path(a, p)?, v)
         }
+        (Call::ColumnStack, Some(Transpose(p))) => {
+            column_stack::run(&column_stack::Plan::with_path(a, p)?, v)
+        }
+        (Call::Permute { dims, order }, Some(Permute(p))) => {
+            permute::Plan::new(a, dims, order)?.with_path(p).run(v)
+        }
+        (Call::PermuteIndices { rows, cols }, Some(Permute(p))) => {
+            permute_indices::Plan::new(a, rows, cols)?
+                .with_path(p)
+                .run(v)
+        }
+        (_, Some(p)) => panic!("{p:?} is not a path of {call:?}"),
     }
+}
 
-    /// The dense oracle's answer (parameters already known to be valid).
-    fn dense(&self, d: &Dense) -> Dense {
-        match self {
-            Op::Reshape { rows, cols } => d.reshape(*rows, *cols),
-            Op::Transpose => d.transpose(),
-            Op::ColumnStack => d.column_stack(),
-            Op::ColumnUnstack { rows } => d.column_unstack(*rows),
-            Op::Permute { dims, order } => d.permute(dims, order),
-            Op::PermuteIndices { rows, cols } => d.permute_indices(rows, cols),
-        }
+/// The dense oracle's answer (parameters already known to be valid).
+fn dense(call: &Call, d: &Dense) -> Dense {
+    match call {
+        Call::Reshape { rows, cols } => d.reshape(*rows, *cols),
+        Call::Transpose => d.transpose(),
+        Call::ColumnStack => d.column_stack(),
+        Call::ColumnUnstack { rows } => d.column_unstack(*rows),
+        Call::Permute { dims, order } => d.permute(dims, order),
+        Call::PermuteIndices { rows, cols } => d.permute_indices(rows, cols),
     }
 }
 
@@ -268,11 +196,11 @@ fn is_permutation(p: &[usize], n: usize) -> bool {
 
 /// The independent model of every kernel's boundary rules (`shared/qutip-kernels.md`), for a
 /// `rows x cols` input and an index type whose largest value is `max`.
-pub fn expect(op: &Op, rows: usize, cols: usize, max: usize) -> Expect {
+pub fn expect(op: &Call, rows: usize, cols: usize, max: usize) -> Expect {
     use Expect::{Accept, Refuse};
     let largest = rows.max(cols);
     match op {
-        Op::Reshape { rows: r, cols: c } => {
+        Call::Reshape { rows: r, cols: c } => {
             let (r, c) = (*r, *c);
             if r == 0 || c == 0 {
                 return Refuse("a requested dimension is 0");
@@ -292,12 +220,12 @@ pub fn expect(op: &Op, rows: usize, cols: usize, max: usize) -> Expect {
                 work: r,
             }
         }
-        Op::Transpose => Accept {
+        Call::Transpose => Accept {
             rows: cols,
             cols: rows,
             work: largest,
         },
-        Op::ColumnStack => match rows.checked_mul(cols) {
+        Call::ColumnStack => match rows.checked_mul(cols) {
             None => Refuse("rows * cols overflows"),
             Some(n) if n > max => Refuse("rows * cols does not fit the index type"),
             Some(n) => Accept {
@@ -306,7 +234,7 @@ pub fn expect(op: &Op, rows: usize, cols: usize, max: usize) -> Expect {
                 work: n.max(largest),
             },
         },
-        Op::ColumnUnstack { rows: r } => {
+        Call::ColumnUnstack { rows: r } => {
             let r = *r;
             if cols != 1 {
                 Refuse("not a single column")
@@ -324,7 +252,7 @@ pub fn expect(op: &Op, rows: usize, cols: usize, max: usize) -> Expect {
                 }
             }
         }
-        Op::Permute { dims, order } => {
+        Call::Permute { dims, order } => {
             if dims.is_empty() {
                 return Refuse("dims is empty");
             }
@@ -347,7 +275,7 @@ pub fn expect(op: &Op, rows: usize, cols: usize, max: usize) -> Expect {
                 work: largest,
             }
         }
-        Op::PermuteIndices { rows: rp, cols: cp } => {
+        Call::PermuteIndices { rows: rp, cols: cp } => {
             if !is_permutation(rp, rows) || !is_permutation(cp, cols) {
                 return Refuse("a permutation is invalid");
             }
@@ -362,11 +290,11 @@ pub fn expect(op: &Op, rows: usize, cols: usize, max: usize) -> Expect {
 
 /// The sparse oracle: every entry of `a` moved to where the kernel's definition puts it, then
 /// compressed. Only called for calls the model accepts.
-pub fn moved(op: &Op, a: &Csr<u64>, rows: usize, cols: usize) -> Csr<u64> {
+pub fn moved(op: &Call, a: &Csr<u64>, rows: usize, cols: usize) -> Csr<u64> {
     let (in_rows, in_cols) = a.shape();
     // permute scatters entry `i` to `p[i]` with `p` the inverse of the gather permutation.
     let scatter = match op {
-        Op::Permute { dims, order } => {
+        Call::Permute { dims, order } => {
             let pg = gather_permutation(dims, order);
             let mut p = vec![0; pg.len()];
             for (k, &g) in pg.iter().enumerate() {
@@ -378,14 +306,14 @@ pub fn moved(op: &Op, a: &Csr<u64>, rows: usize, cols: usize) -> Csr<u64> {
     };
     let place = |r: usize, c: usize| -> (usize, usize) {
         match op {
-            Op::Reshape { cols: nc, .. } => {
+            Call::Reshape { cols: nc, .. } => {
                 let flat = r * in_cols + c;
                 (flat / nc, flat % nc)
             }
-            Op::Transpose => (c, r),
-            Op::ColumnStack => (c * in_rows + r, 0),
-            Op::ColumnUnstack { rows: nr } => (r % nr, r / nr),
-            Op::Permute { .. } => (
+            Call::Transpose => (c, r),
+            Call::ColumnStack => (c * in_rows + r, 0),
+            Call::ColumnUnstack { rows: nr } => (r % nr, r / nr),
+            Call::Permute { .. } => (
                 if in_cols == 1 || in_rows == in_cols {
                     scatter[r]
                 } else {
@@ -397,7 +325,7 @@ pub fn moved(op: &Op, a: &Csr<u64>, rows: usize, cols: usize) -> Csr<u64> {
                     c
                 },
             ),
-            Op::PermuteIndices { rows: rp, cols: cp } => (rp[r], cp[c]),
+            Call::PermuteIndices { rows: rp, cols: cp } => (rp[r], cp[c]),
         }
     };
     let triplets: Vec<_> = a
@@ -416,7 +344,7 @@ pub struct KernelInput {
     /// The input matrix.
     pub matrix: MatrixSpec,
     /// The call.
-    pub op: Op,
+    pub op: Call,
 }
 
 /// `gcd(a, b)` (with `gcd(a, 0) == a`).
@@ -455,15 +383,15 @@ impl KernelInput {
                 };
                 KernelInput {
                     matrix,
-                    op: Op::Reshape { rows, cols },
+                    op: Call::Reshape { rows, cols },
                 }
             }
             Kernel::Transpose | Kernel::ColumnStack => KernelInput {
                 matrix: MatrixSpec::any(g),
                 op: if kernel == Kernel::Transpose {
-                    Op::Transpose
+                    Call::Transpose
                 } else {
-                    Op::ColumnStack
+                    Call::ColumnStack
                 },
             },
             Kernel::ColumnUnstack => {
@@ -479,7 +407,7 @@ impl KernelInput {
                 };
                 KernelInput {
                     matrix,
-                    op: Op::ColumnUnstack { rows },
+                    op: Call::ColumnUnstack { rows },
                 }
             }
             Kernel::Permute => {
@@ -506,7 +434,7 @@ impl KernelInput {
                 let order = g.permutation(dims.len());
                 KernelInput {
                     matrix,
-                    op: Op::Permute { dims, order },
+                    op: Call::Permute { dims, order },
                 }
             }
             Kernel::PermuteIndices => {
@@ -515,7 +443,7 @@ impl KernelInput {
                 let cols = g.permutation(matrix.cols);
                 KernelInput {
                     matrix,
-                    op: Op::PermuteIndices { rows, cols },
+                    op: Call::PermuteIndices { rows, cols },
                 }
             }
         }
@@ -526,26 +454,26 @@ impl KernelInput {
         let mut s = Seed::new();
         let m = &self.matrix;
         match &self.op {
-            Op::Reshape { rows, cols } => {
+            Call::Reshape { rows, cols } => {
                 s.shape(m.rows, m.cols);
                 m.encode(&mut s);
                 s.byte(255).usize(*rows).usize(*cols);
             }
-            Op::Transpose | Op::ColumnStack => {
+            Call::Transpose | Call::ColumnStack => {
                 s.shape(m.rows, m.cols);
                 m.encode(&mut s);
             }
-            Op::ColumnUnstack { rows } => {
+            Call::ColumnUnstack { rows } => {
                 s.byte(255).shape(m.rows, m.cols);
                 m.encode(&mut s);
                 s.byte(255).usize(*rows);
             }
-            Op::Permute { dims, order } => {
+            Call::Permute { dims, order } => {
                 s.byte(255).list(dims).shape(m.rows, m.cols);
                 m.encode(&mut s);
                 s.permutation(order);
             }
-            Op::PermuteIndices { rows, cols } => {
+            Call::PermuteIndices { rows, cols } => {
                 s.shape(m.rows, m.cols);
                 m.encode(&mut s);
                 s.permutation(rows).permutation(cols);
@@ -556,14 +484,7 @@ impl KernelInput {
 
     /// The kernel this input calls.
     pub fn kernel(&self) -> Kernel {
-        match self.op {
-            Op::Reshape { .. } => Kernel::Reshape,
-            Op::Transpose => Kernel::Transpose,
-            Op::ColumnStack => Kernel::ColumnStack,
-            Op::ColumnUnstack { .. } => Kernel::ColumnUnstack,
-            Op::Permute { .. } => Kernel::Permute,
-            Op::PermuteIndices { .. } => Kernel::PermuteIndices,
-        }
+        self.op.kernel()
     }
 }
 
@@ -600,7 +521,7 @@ impl<I: Index> Outcome<I> {
 
 /// Runs every variant (or those [`variants::selected`]) at one index width and checks them
 /// against the model and each other.
-fn run_width<I: Index>(a: &Csr<I>, op: &Op) -> Result<Outcome<I>, Finding> {
+fn run_width<I: Index>(a: &Csr<I>, op: &Call) -> Result<Outcome<I>, Finding> {
     let expected = expect(op, a.rows(), a.cols(), I::MAX);
     if matches!(expected, Expect::Accept { work, .. } if work > MAX_WORK) {
         return Ok(Outcome::Skipped);
@@ -608,7 +529,7 @@ fn run_width<I: Index>(a: &Csr<I>, op: &Op) -> Result<Outcome<I>, Finding> {
     let before = a.clone();
     let mut errors: Vec<KernelError> = Vec::new();
     let mut first: Option<(String, Csr<I>)> = None;
-    let paths = op.paths(a.rows(), a.cols(), a.nnz());
+    let paths = paths(op, a.rows(), a.cols(), a.nnz());
     let runs = variants::selected()
         .iter()
         .flat_map(|&v| paths.iter().map(move |&p| (v, p)));
@@ -617,7 +538,7 @@ fn run_width<I: Index>(a: &Csr<I>, op: &Op) -> Result<Outcome<I>, Finding> {
             None => variant.to_string(),
             Some(p) => format!("{variant} on {p:?}"),
         };
-        let got = op.apply(a, variant, path);
+        let got = apply(op, a, variant, path);
         ensure!(
             bitwise_eq(a, &before),
             "u{}/{v}: the kernel modified its input",
@@ -725,8 +646,7 @@ pub fn check(input: &KernelInput) -> Result<Verdict, Finding> {
         );
         let small = |(r, c): (usize, usize)| r.checked_mul(c).is_some_and(|n| n <= DENSE_MAX_CELLS);
         if small(a64.shape()) && small(w.shape()) {
-            let dense = op
-                .dense(&Dense::from_csr(&a64))
+            let dense = dense(op, &Dense::from_csr(&a64))
                 .to_csr::<u64>()
                 .expect("the dense oracle's output is a valid matrix");
             ensure!(

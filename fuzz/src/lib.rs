@@ -31,18 +31,8 @@ use crate::kernel::{Kernel, KernelInput};
 /// A fuzz target; its [`Target::name`] is the cargo-fuzz binary, corpus and regression folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
-    /// `reshape`.
-    Reshape,
-    /// `transpose`.
-    Transpose,
-    /// `column_stack`.
-    ColumnStack,
-    /// `column_unstack`.
-    ColumnUnstack,
-    /// `permute`.
-    Permute,
-    /// `permute_indices`.
-    PermuteIndices,
+    /// The target of one kernel ([`kernel`]), named after it.
+    Kernel(Kernel),
     /// The Matrix Market reader and writer.
     MtxParse,
     /// `Csr::new` and `Csr::from_triplets`.
@@ -50,27 +40,22 @@ pub enum Target {
 }
 
 impl Target {
-    /// Every target.
-    pub const ALL: [Target; 8] = [
-        Target::Reshape,
-        Target::Transpose,
-        Target::ColumnStack,
-        Target::ColumnUnstack,
-        Target::Permute,
-        Target::PermuteIndices,
-        Target::MtxParse,
-        Target::CsrNew,
-    ];
+    /// Every target: the kernels' in [`Kernel::ALL`] order, then `mtx_parse` and `csr_new`.
+    pub const ALL: [Target; Kernel::ALL.len() + 2] = {
+        let mut all = [Target::MtxParse; Kernel::ALL.len() + 2];
+        let mut i = 0;
+        while i < Kernel::ALL.len() {
+            all[i] = Target::Kernel(Kernel::ALL[i]);
+            i += 1;
+        }
+        all[i + 1] = Target::CsrNew;
+        all
+    };
 
-    /// The target's name.
+    /// The target's name: its kernel's name for a kernel target.
     pub fn name(self) -> &'static str {
         match self {
-            Target::Reshape => "reshape",
-            Target::Transpose => "transpose",
-            Target::ColumnStack => "column_stack",
-            Target::ColumnUnstack => "column_unstack",
-            Target::Permute => "permute",
-            Target::PermuteIndices => "permute_indices",
+            Target::Kernel(kernel) => kernel.name(),
             Target::MtxParse => "mtx_parse",
             Target::CsrNew => "csr_new",
         }
@@ -83,34 +68,29 @@ impl Target {
 
     /// The kernel a kernel target calls.
     pub fn kernel(self) -> Option<Kernel> {
-        Some(match self {
-            Target::Reshape => Kernel::Reshape,
-            Target::Transpose => Kernel::Transpose,
-            Target::ColumnStack => Kernel::ColumnStack,
-            Target::ColumnUnstack => Kernel::ColumnUnstack,
-            Target::Permute => Kernel::Permute,
-            Target::PermuteIndices => Kernel::PermuteIndices,
-            Target::MtxParse | Target::CsrNew => return None,
-        })
+        match self {
+            Target::Kernel(kernel) => Some(kernel),
+            Target::MtxParse | Target::CsrNew => None,
+        }
     }
 
     /// Decodes `data` and checks the library on it.
     pub fn check(self, data: &[u8]) -> Result<Verdict, Finding> {
         let mut u = Unstructured::new(data);
-        match self.kernel() {
-            Some(k) => kernel::check(&KernelInput::decode(k, &mut Gen::new(&mut u))),
-            None if self == Target::MtxParse => mtx_parse::check(data),
-            None => csr_new::check(&csr_new::CsrInput::decode(&mut Gen::new(&mut u))),
+        match self {
+            Target::Kernel(k) => kernel::check(&KernelInput::decode(k, &mut Gen::new(&mut u))),
+            Target::MtxParse => mtx_parse::check(data),
+            Target::CsrNew => csr_new::check(&csr_new::CsrInput::decode(&mut Gen::new(&mut u))),
         }
     }
 
     /// The decoded input, for messages (long inputs are cut).
     pub fn describe(self, data: &[u8]) -> String {
         let mut u = Unstructured::new(data);
-        let text = match self.kernel() {
-            Some(k) => format!("{:?}", KernelInput::decode(k, &mut Gen::new(&mut u))),
-            None if self == Target::MtxParse => format!("{:?}", String::from_utf8_lossy(data)),
-            None => format!("{:?}", csr_new::CsrInput::decode(&mut Gen::new(&mut u))),
+        let text = match self {
+            Target::Kernel(k) => format!("{:?}", KernelInput::decode(k, &mut Gen::new(&mut u))),
+            Target::MtxParse => format!("{:?}", String::from_utf8_lossy(data)),
+            Target::CsrNew => format!("{:?}", csr_new::CsrInput::decode(&mut Gen::new(&mut u))),
         };
         const MAX: usize = 4000;
         match text.char_indices().nth(MAX) {
@@ -268,17 +248,24 @@ pub fn replay_main(target: Target) {
 }
 
 /// The body of a fuzz target file: a libFuzzer entry point under `cargo fuzz` (`cfg(fuzzing)`),
-/// a file replayer ([`replay_main`]) otherwise. The file also needs
+/// a file replayer ([`replay_main`]) otherwise. `fuzz_main!(kernel Reshape)` is the target of
+/// [`Kernel::Reshape`], `fuzz_main!(MtxParse)` that of [`Target::MtxParse`]. The file also needs
 /// `#![cfg_attr(fuzzing, no_main)]`.
 #[macro_export]
 macro_rules! fuzz_main {
+    (kernel $kernel:ident) => {
+        $crate::fuzz_main!(@target $crate::Target::Kernel($crate::kernel::Kernel::$kernel));
+    };
     ($target:ident) => {
+        $crate::fuzz_main!(@target $crate::Target::$target);
+    };
+    (@target $target:expr) => {
         #[cfg(fuzzing)]
-        libfuzzer_sys::fuzz_target!(|data: &[u8]| { $crate::run($crate::Target::$target, data) });
+        libfuzzer_sys::fuzz_target!(|data: &[u8]| { $crate::run($target, data) });
 
         #[cfg(not(fuzzing))]
         fn main() {
-            $crate::replay_main($crate::Target::$target)
+            $crate::replay_main($target)
         }
     };
 }

@@ -8,6 +8,7 @@ mod seeds;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
+use rawcheck_fuzz::kernel::Kernel;
 use rawcheck_fuzz::{Target, Verdict, inputs};
 
 fn root() -> &'static Path {
@@ -198,8 +199,8 @@ fn random_inputs_are_mostly_valid_and_sometimes_refused() {
         // those and edge shapes whose size overflows.
         let (min_ran, min_refused) = match target {
             Target::MtxParse => (0, 0),
-            Target::Transpose => (50, 0),
-            Target::ColumnStack => (50, 1),
+            Target::Kernel(Kernel::Transpose) => (50, 0),
+            Target::Kernel(Kernel::ColumnStack) => (50, 1),
             _ => (50, 5),
         };
         assert!(

@@ -6,8 +6,8 @@
 
 use rawcheck_kernels::families::{DEFAULT_SEED, Family, Spec};
 use rawcheck_kernels::{
-    Csr, KernelError, Variant, column_stack, column_unstack, permute, permute_indices, reshape,
-    transpose,
+    Csr, Kernel, KernelError, Variant, column_stack, column_unstack, permute, permute_indices,
+    reshape, transpose,
 };
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -18,17 +18,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let order: Vec<usize> = (0..spec.dims().len()).rev().collect();
     for variant in Variant::ALL {
         let stacked = column_stack(&a, variant)?;
-        let runs: [(&str, Result<Csr<u32>, KernelError>); 6] = [
+        let runs: [(Kernel, Result<Csr<u32>, KernelError>); 6] = [
             (
-                "reshape",
+                Kernel::Reshape,
                 reshape(&a, n / spec.dims()[0], n * spec.dims()[0], variant),
             ),
-            ("transpose", transpose(&a, variant)),
-            ("column_stack", Ok(stacked.clone())),
-            ("column_unstack", column_unstack(&stacked, n, variant)),
-            ("permute", permute(&a, spec.dims(), &order, variant)),
+            (Kernel::Transpose, transpose(&a, variant)),
+            (Kernel::ColumnStack, Ok(stacked.clone())),
+            (Kernel::ColumnUnstack, column_unstack(&stacked, n, variant)),
+            (Kernel::Permute, permute(&a, spec.dims(), &order, variant)),
             (
-                "permute_indices",
+                Kernel::PermuteIndices,
                 permute_indices(&a, &row_perm, &col_perm, variant),
             ),
         ];

@@ -8,6 +8,8 @@
 //! permute plan, which every variant shares. A default build compiles none of them: [`seeded`]
 //! is then empty, and the test of this module fails in any build that is not.
 
+use crate::Kernel;
+
 /// Whether the checked variant carries a seeded bug too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InChecked {
@@ -25,7 +27,7 @@ pub struct SeededBug {
     /// The cargo feature that compiles it in.
     pub feature: &'static str,
     /// The kernel that carries it, which is also the fuzz target that calls that kernel.
-    pub kernel: &'static str,
+    pub kernel: Kernel,
     /// What goes wrong.
     pub summary: &'static str,
     /// Where the mistake comes from.
@@ -41,7 +43,7 @@ pub const CATALOGUE: [SeededBug; 8] = [
     SeededBug {
         id: "B1",
         feature: "bug-reshape-prefix-sum",
-        kernel: "reshape",
+        kernel: Kernel::Reshape,
         summary: "the row-pointer fill runs to rows + 1: a write one past the row pointer",
         origin: "QuTiP b6dcc2893 (reshape's prefix sum, found with AddressSanitizer)",
         checked: InChecked::Carried,
@@ -50,7 +52,7 @@ pub const CATALOGUE: [SeededBug; 8] = [
     SeededBug {
         id: "B2",
         feature: "bug-permute-zero-nnz",
-        kernel: "permute_indices",
+        kernel: Kernel::PermuteIndices,
         summary: "the density test divides by nnz before the nnz == 0 guard",
         origin: "QuTiP 2dd468058 (found with -fsanitize=float-divide-by-zero)",
         checked: InChecked::Carried,
@@ -59,7 +61,7 @@ pub const CATALOGUE: [SeededBug; 8] = [
     SeededBug {
         id: "B3",
         feature: "bug-permute-len-for-index",
-        kernel: "permute_indices",
+        kernel: Kernel::PermuteIndices,
         summary: "the gather path writes each entry at the row's length instead of its index",
         origin: "QuTiP 5ad2bb5d7 (len written where the index n belonged)",
         checked: InChecked::Carried,
@@ -68,7 +70,7 @@ pub const CATALOGUE: [SeededBug; 8] = [
     SeededBug {
         id: "B4",
         feature: "bug-flat-index-overflow",
-        kernel: "reshape",
+        kernel: Kernel::Reshape,
         summary: "the flat index r * cols + c is kept in the index type and wraps past 2^32",
         origin: "QuTiP issue 2575 (32-bit idxint arithmetic)",
         checked: InChecked::Carried,
@@ -77,7 +79,7 @@ pub const CATALOGUE: [SeededBug; 8] = [
     SeededBug {
         id: "B5",
         feature: "bug-missing-zero-fill",
-        kernel: "permute_indices",
+        kernel: Kernel::PermuteIndices,
         summary: "the counting sort's counters are not zeroed before counting (uninitialised read)",
         origin: "QuTiP's memset after csr.empty, which leaves row pointers uninitialised",
         checked: InChecked::Prevented(
@@ -89,7 +91,7 @@ pub const CATALOGUE: [SeededBug; 8] = [
     SeededBug {
         id: "B6",
         feature: "bug-stale-pointer",
-        kernel: "column_stack",
+        kernel: Kernel::ColumnStack,
         summary: "a pointer into a buffer is kept across the buffer's growth (use after free)",
         origin: "the classic stale pointer after realloc",
         checked: InChecked::Prevented(
@@ -101,7 +103,7 @@ pub const CATALOGUE: [SeededBug; 8] = [
     SeededBug {
         id: "B7",
         feature: "bug-aliasing-slices",
-        kernel: "permute_indices",
+        kernel: Kernel::PermuteIndices,
         summary: "two overlapping &mut slices carved from one allocation",
         origin: "Miri's Types-as-Contracts report on split_at_mut",
         checked: InChecked::Prevented(
@@ -113,7 +115,7 @@ pub const CATALOGUE: [SeededBug; 8] = [
     SeededBug {
         id: "B8",
         feature: "bug-unchecked-dims",
-        kernel: "permute",
+        kernel: Kernel::Permute,
         summary: "prod(dims) is checked on the operator path only: a ket or bra with wrong dims \
                   scatters through a permutation of the wrong length",
         origin: "QuTiP 5.3.1 dimensions_csr (no check on its bra and sparse paths)",

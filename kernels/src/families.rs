@@ -26,12 +26,10 @@
 //! same matrix on every platform.
 #![forbid(unsafe_code)]
 
-use std::fmt;
-use std::str::FromStr;
-
 use num_complex::Complex64;
 
 use crate::Csr;
+use crate::named::named_enum;
 
 /// The seed the benchmarks use, and `rawcheck gen`'s default.
 pub const DEFAULT_SEED: u64 = 0x7261_7763_6865_636b; // "rawcheck"
@@ -40,38 +38,21 @@ pub const DEFAULT_SEED: u64 = 0x7261_7763_6865_636b; // "rawcheck"
 /// row pointer per element, so its inputs must be far denser than the natural families.
 pub const VECTORISABLE_ELEMENTS_PER_NNZ: usize = 8;
 
-/// A family of generated matrices; see the [module documentation](self).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Family {
-    /// Random positions at 2 % density.
-    Uniform,
-    /// About 7 diagonals around the main one.
-    Banded,
-    /// Zipf-distributed row lengths.
-    Powerlaw,
-    /// Kronecker product of three small random blocks.
-    Tensor,
+named_enum! {
+    /// A family of generated matrices; see the [module documentation](self).
+    pub enum Family, unknown UnknownFamily = "matrix family" {
+        /// Random positions at 2 % density.
+        Uniform => "uniform",
+        /// About 7 diagonals around the main one.
+        Banded => "banded",
+        /// Zipf-distributed row lengths.
+        Powerlaw => "powerlaw",
+        /// Kronecker product of three small random blocks.
+        Tensor => "tensor",
+    }
 }
 
 impl Family {
-    /// Every family, in a fixed order.
-    pub const ALL: [Family; 4] = [
-        Family::Uniform,
-        Family::Banded,
-        Family::Powerlaw,
-        Family::Tensor,
-    ];
-
-    /// The lower-case name used on the command line and in benchmark ids.
-    pub fn name(self) -> &'static str {
-        match self {
-            Family::Uniform => "uniform",
-            Family::Banded => "banded",
-            Family::Powerlaw => "powerlaw",
-            Family::Tensor => "tensor",
-        }
-    }
-
     /// The dimension a matrix of this family with `nnz` entries has by default.
     pub fn natural_dim(self, nnz: usize) -> usize {
         match self {
@@ -79,28 +60,6 @@ impl Family {
             Family::Banded => nnz.div_ceil(7),
             Family::Powerlaw | Family::Tensor => nnz.div_ceil(8),
         }
-    }
-}
-
-impl fmt::Display for Family {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// The name given to [`Family::from_str`] is not a family.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown matrix family {0:?} (expected uniform, banded, powerlaw or tensor)")]
-pub struct UnknownFamily(pub String);
-
-impl FromStr for Family {
-    type Err = UnknownFamily;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Family::ALL
-            .into_iter()
-            .find(|f| f.name() == s)
-            .ok_or_else(|| UnknownFamily(s.to_owned()))
     }
 }
 

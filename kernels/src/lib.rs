@@ -10,19 +10,26 @@
 //!   [`families`]: the seeded matrix families the benchmarks and `rawcheck gen` share.
 //! * [`output`]: the file writer that never renames over a device, FIFO or symlink.
 //! * [`cache`]: the cache sizes the scatter kernels choose their passes by.
+//! * [`Call`]: a kernel with its parameters, the one dispatch the CLI, fuzzing and tests share.
+//! * [`Kernel`], [`Variant`] and [`Detector`]: the names of kernels, variants and bug-hunt
+//!   detectors, each spelt once (`ALL`, `name()`, parsing).
 //! * [`bugs`]: the seeded bugs that `bug-*` features compile in for the bug hunt (none by default).
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod alloc;
 pub mod bugs;
 pub mod cache;
+mod call;
 pub mod column_stack;
 pub mod column_unstack;
 mod csr;
+mod detector;
 mod error;
 pub mod families;
 mod index;
+mod kernel;
 pub mod mtx;
+mod named;
 pub mod oracle;
 pub mod output;
 pub mod permute;
@@ -31,11 +38,14 @@ pub mod reshape;
 pub mod transpose;
 mod variant;
 
+pub use call::Call;
 pub use column_stack::column_stack;
 pub use column_unstack::column_unstack;
 pub use csr::Csr;
+pub use detector::{Detector, UnknownDetector};
 pub use error::{CsrError, KernelError};
 pub use index::Index;
+pub use kernel::{Kernel, UnknownKernel};
 pub use permute::permute;
 pub use permute_indices::permute_indices;
 pub use reshape::reshape;

@@ -5,25 +5,14 @@
 mod common;
 
 use common::assert_bitwise_eq;
-use common::cases::{Case, CaseOp, Expect, load};
-use rawcheck_kernels::{Csr, Index, KernelError, Variant, mtx};
-
-fn apply<I: Index>(op: &CaseOp, a: &Csr<I>, v: Variant) -> Result<Csr<I>, KernelError> {
-    match op {
-        CaseOp::Reshape(r, c) => rawcheck_kernels::reshape(a, *r, *c, v),
-        CaseOp::Transpose => rawcheck_kernels::transpose(a, v),
-        CaseOp::ColumnStack => rawcheck_kernels::column_stack(a, v),
-        CaseOp::ColumnUnstack(r) => rawcheck_kernels::column_unstack(a, *r, v),
-        CaseOp::Permute(d, o) => rawcheck_kernels::permute(a, d, o, v),
-        CaseOp::PermuteIndices(r, c) => rawcheck_kernels::permute_indices(a, r, c, v),
-    }
-}
+use common::cases::{Case, Expect, load};
+use rawcheck_kernels::{Index, Variant, mtx};
 
 fn check_case<I: Index>(case: &Case) {
     let (a, _) = mtx::read_path::<I>(&case.input).expect("reference input reads");
     for v in Variant::ALL {
         let what = format!("{} {v} {}-bit", case.id, I::BITS);
-        let got = apply(&case.op, &a, v);
+        let got = case.call.apply(&a, v);
         match &case.expect {
             Expect::Matrix { path, shape, nnz } => {
                 let (want, _) = mtx::read_path::<I>(path).expect("expected output reads");

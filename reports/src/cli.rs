@@ -89,6 +89,14 @@ pub enum Command {
         /// The Matrix Market file, `-` for standard input.
         input: PathBuf,
     },
+    /// Print the names of the kernels, variants, matrix families, seeded bugs (id, feature,
+    /// kernel) and bug-hunt detectors.
+    List {
+        /// One JSON object `{"kernels": [...], "variants": [...], "families": [...], "bugs":
+        /// [{"id", "feature", "kernel"}], "detectors": [...]}` (what the scripts read).
+        #[arg(long)]
+        json: bool,
+    },
     /// Render the HTML report (headline, counts, benchmarks, peers, bug hunt, fuzzing) and print
     /// its path.
     Report {

@@ -4,61 +4,38 @@ use std::error::Error;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 
-use rawcheck_kernels::{Csr, Index, KernelError, Variant, mtx};
+use rawcheck_kernels::{Call, Csr, Index, mtx};
 use rawcheck_reports::report::{Generated, Inputs, ReportData, generate, render};
 
 use crate::cli::{Cli, Command, IndexWidth, IntList, KernelIo, ListArg, parse_int};
 use crate::export::gen_command;
+use crate::names::Names;
 use crate::streams::{is_dash, read_input, write_output};
 
 /// The boxed error every subcommand returns; `main` prints it as one `error:` line.
 pub type CliResult<T> = Result<T, Box<dyn Error>>;
 
-/// A kernel with its parameters, ready to run on a matrix of either index width.
-enum Op {
-    Reshape(usize, usize),
-    Transpose,
-    ColumnStack,
-    ColumnUnstack(usize),
-    Permute(IntList, IntList),
-    PermuteIndices(IntList, IntList),
-}
-
-impl Op {
-    fn name(&self) -> &'static str {
-        match self {
-            Op::Reshape(..) => "reshape",
-            Op::Transpose => "transpose",
-            Op::ColumnStack => "column-stack",
-            Op::ColumnUnstack(_) => "column-unstack",
-            Op::Permute(..) => "permute",
-            Op::PermuteIndices(..) => "permute-indices",
-        }
-    }
-
-    fn apply<I: Index>(&self, a: &Csr<I>, v: Variant) -> Result<Csr<I>, KernelError> {
-        match self {
-            Op::Reshape(r, c) => rawcheck_kernels::reshape(a, *r, *c, v),
-            Op::Transpose => rawcheck_kernels::transpose(a, v),
-            Op::ColumnStack => rawcheck_kernels::column_stack(a, v),
-            Op::ColumnUnstack(rows) => rawcheck_kernels::column_unstack(a, *rows, v),
-            Op::Permute(dims, order) => rawcheck_kernels::permute(a, dims, order, v),
-            Op::PermuteIndices(rows, cols) => rawcheck_kernels::permute_indices(a, rows, cols, v),
-        }
-    }
-}
-
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> CliResult<()> {
-    let (op, io) = match cli.command {
-        Command::Reshape { shape, io } => (Op::Reshape(shape.0, shape.1), io),
-        Command::Transpose { io } => (Op::Transpose, io),
-        Command::ColumnStack { io } => (Op::ColumnStack, io),
-        Command::ColumnUnstack { rows, io } => (Op::ColumnUnstack(rows), io),
-        Command::Permute { dims, order, io } => (Op::Permute(dims, order), io),
-        Command::PermuteIndices { rows, cols, io } => {
-            (Op::PermuteIndices(load_list(&rows)?, load_list(&cols)?), io)
-        }
+    let (call, io) = match cli.command {
+        Command::Reshape { shape, io } => (
+            Call::Reshape {
+                rows: shape.0,
+                cols: shape.1,
+            },
+            io,
+        ),
+        Command::Transpose { io } => (Call::Transpose, io),
+        Command::ColumnStack { io } => (Call::ColumnStack, io),
+        Command::ColumnUnstack { rows, io } => (Call::ColumnUnstack { rows }, io),
+        Command::Permute { dims, order, io } => (Call::Permute { dims, order }, io),
+        Command::PermuteIndices { rows, cols, io } => (
+            Call::PermuteIndices {
+                rows: load_list(&rows)?,
+                cols: load_list(&cols)?,
+            },
+            io,
+        ),
         Command::Gen {
             family,
             nnz,
@@ -66,6 +43,7 @@ pub fn run(cli: Cli) -> CliResult<()> {
             output,
         } => return gen_command(family, nnz, seed, &output),
         Command::Info { input } => return info(&input),
+        Command::List { json } => return list(json),
         Command::Report {
             out,
             criterion,
@@ -73,19 +51,19 @@ pub fn run(cli: Cli) -> CliResult<()> {
         } => return report(criterion, data, out),
     };
     match io.index {
-        IndexWidth::U32 => run_kernel::<u32>(&op, &io),
-        IndexWidth::U64 => run_kernel::<u64>(&op, &io),
+        IndexWidth::U32 => run_kernel::<u32>(&call, &io),
+        IndexWidth::U64 => run_kernel::<u64>(&call, &io),
     }
 }
 
-fn run_kernel<I: Index>(op: &Op, io: &KernelIo) -> CliResult<()> {
+fn run_kernel<I: Index>(call: &Call, io: &KernelIo) -> CliResult<()> {
     let (a, _) = read::<I>(&io.input)?;
-    let out = op
+    let out = call
         .apply(&a, io.variant)
-        .map_err(|e| format!("{}: {e}", op.name()))?;
+        .map_err(|e| format!("{}: {e}", call.kernel().command()))?;
     let comment = format!(
         "rawcheck {} ({} variant, {}-bit)",
-        op.name(),
+        call.kernel().command(),
         io.variant,
         I::BITS
     );
@@ -169,6 +147,17 @@ fn info(path: &Path) -> CliResult<()> {
         "fits 32-bit indices: {}",
         yes_no(a.to_index::<u32>().is_ok())
     );
+    Ok(())
+}
+
+/// `rawcheck list`: every name, as text or as one JSON object.
+fn list(json: bool) -> CliResult<()> {
+    let names = Names::new();
+    if json {
+        println!("{}", serde_json::to_string(&names)?);
+    } else {
+        print!("{}", names.text());
+    }
     Ok(())
 }
 

@@ -3,13 +3,15 @@
 //!
 //! The matrices are `Spec::new(family, nnz).generate(seed)` and its `Spec::vectorisable` twin,
 //! exactly the benches' inputs for the default seed; every parameter comes from the benches' own
-//! [`Kernel::plan`]s on the benches' own [`Source`] shapes, so there is one definition of what
+//! [`BenchKernel::plan`]s on the benches' own [`Source`] shapes, so there is one definition of what
 //! is measured.
 
 use std::path::{Path, PathBuf};
 
 use rawcheck_benches::Source;
-use rawcheck_benches::kernels::{ColumnUnstack, Kernel, Permute, PermuteIndices, Reshape, Shape};
+use rawcheck_benches::kernels::{
+    BenchKernel, ColumnUnstack, Permute, PermuteIndices, Reshape, Shape,
+};
 use rawcheck_kernels::families::{Family, Spec};
 use rawcheck_kernels::{Csr, mtx};
 use serde::Serialize;

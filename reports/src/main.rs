@@ -8,6 +8,7 @@
 mod cli;
 mod commands;
 mod export;
+mod names;
 mod streams;
 
 use std::process::ExitCode;

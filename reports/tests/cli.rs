@@ -8,7 +8,7 @@ mod common;
 
 use cases::{Expect, load, reference_dir};
 use common::{assert_error, rawcheck};
-use rawcheck_kernels::{Csr, Index, mtx};
+use rawcheck_kernels::{Csr, Index, Variant, mtx};
 use std::path::{Path, PathBuf};
 
 fn read<I: Index>(path: &Path) -> Csr<I> {
@@ -25,12 +25,12 @@ fn bits<I: Index>(a: &Csr<I>) -> (Vec<I>, Vec<I>, Vec<(u64, u64)>) {
 fn every_reference_case_through_the_binary() {
     let dir = tempfile::tempdir().unwrap();
     for case in load() {
-        for variant in ["raw", "checked", "safe"] {
+        for variant in Variant::ALL.map(Variant::name) {
             for index in ["32", "64"] {
                 let out_path = dir
                     .path()
                     .join(format!("{}-{variant}-{index}.mtx", case.id));
-                let mut args = case.op.cli_args();
+                let mut args = case.cli_args();
                 args.extend([
                     case.input.display().to_string(),
                     "-o".into(),
@@ -165,4 +165,50 @@ fn info_describes_a_file() {
     ] {
         assert!(text.contains(want), "missing {want:?} in:\n{text}");
     }
+}
+
+#[test]
+fn list_names_what_the_cli_and_the_scripts_accept() {
+    let out = rawcheck(&["list", "--json"]);
+    assert!(out.status.success(), "{out:?}");
+    let names: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let strings = |key: &str| -> Vec<String> {
+        names[key]
+            .as_array()
+            .unwrap_or_else(|| panic!("no list {key}"))
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    };
+    let kernels = strings("kernels");
+    assert_eq!(kernels.len(), 6);
+    for kernel in &kernels {
+        let help = rawcheck(&[&kernel.replace('_', "-"), "--help"]);
+        assert!(help.status.success(), "no subcommand for {kernel}");
+    }
+    for variant in strings("variants") {
+        let out = rawcheck(&["transpose", "--variant", &variant, "-", "-o", "-"]);
+        assert!(
+            !String::from_utf8_lossy(&out.stderr).contains("unknown variant"),
+            "{variant}: {out:?}"
+        );
+    }
+    for family in strings("families") {
+        let help = rawcheck(&["gen", &family, "--nnz", "0", "-o", "-"]);
+        let error = String::from_utf8_lossy(&help.stderr);
+        assert!(
+            error.contains("outside"),
+            "{family} is not a family: {error}"
+        );
+    }
+    let bugs = names["bugs"].as_array().unwrap();
+    assert_eq!(bugs.len(), 8);
+    for (n, bug) in bugs.iter().enumerate() {
+        assert_eq!(bug["id"], format!("B{}", n + 1));
+        assert!(bug["feature"].as_str().unwrap().starts_with("bug-"));
+        assert!(kernels.iter().any(|k| bug["kernel"] == k.as_str()));
+    }
+    assert_eq!(strings("detectors").len(), 8);
+    let text = rawcheck(&["list"]);
+    assert!(String::from_utf8_lossy(&text.stdout).starts_with("kernels: reshape, "));
 }

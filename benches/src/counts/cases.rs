@@ -10,8 +10,8 @@ use regex::Regex;
 use super::{FILTER_VAR, SIZES};
 use crate::Source;
 use crate::kernels::{
-    ColumnStack, ColumnUnstack, Idx, Kernel, Permute, PermuteIndices, Reshape, Shape, Transpose,
-    floor_source, kernel_input, memcpy_floor,
+    BenchKernel, ColumnStack, ColumnUnstack, Idx, Permute, PermuteIndices, Reshape, Shape,
+    Transpose, floor_source, kernel_input, memcpy_floor,
 };
 
 /// What one id measures: a kernel variant or the memcpy floor.
@@ -46,10 +46,10 @@ struct Entry {
     name: &'static str,
     vectorisable: bool,
     applies: fn(&Shape, u32) -> bool,
-    prepare: fn(&CountCase, Csr<u64>) -> Result<Call, String>,
+    prepare: fn(&CountCase, Csr<u64>) -> Result<MeasuredCall, String>,
 }
 
-const fn entry<K: Kernel + 'static>() -> Entry {
+const fn entry<K: BenchKernel + 'static>() -> Entry {
     Entry {
         name: K::NAME,
         vectorisable: K::VECTORISABLE,
@@ -188,9 +188,9 @@ pub fn cases_from_env() -> Result<Vec<CountCase>, String> {
 }
 
 /// The measured call of one id, with its input already built.
-pub struct Call(Box<dyn FnMut()>);
+pub struct MeasuredCall(Box<dyn FnMut()>);
 
-impl Call {
+impl MeasuredCall {
     /// One call of the kernel (or one copy of the floor), its output dropped as criterion does.
     pub fn run(&mut self) {
         (self.0)();
@@ -199,28 +199,31 @@ impl Call {
 
 /// Builds the input of `case` from its base matrix (converted to the index width, prepared by
 /// the kernel's own setup) and returns the call to measure.
-pub fn prepare(case: &CountCase, base: Csr<u64>) -> Result<Call, String> {
+pub fn prepare(case: &CountCase, base: Csr<u64>) -> Result<MeasuredCall, String> {
     (case.kernel.prepare)(case, base)
 }
 
-fn applies<K: Kernel>(shape: &Shape, bits: u32) -> bool {
+fn applies<K: BenchKernel>(shape: &Shape, bits: u32) -> bool {
     K::plan(shape).is_some_and(|plan| match bits {
         32 => plan.fits::<u32>(),
         _ => plan.fits::<u64>(),
     })
 }
 
-fn prepare_kernel<K: Kernel + 'static>(case: &CountCase, base: Csr<u64>) -> Result<Call, String> {
+fn prepare_kernel<K: BenchKernel + 'static>(
+    case: &CountCase,
+    base: Csr<u64>,
+) -> Result<MeasuredCall, String> {
     match case.bits {
         32 => prepare_width::<K, u32>(case, base),
         _ => prepare_width::<K, u64>(case, base),
     }
 }
 
-fn prepare_width<K: Kernel + 'static, I: Idx>(
+fn prepare_width<K: BenchKernel + 'static, I: Idx>(
     case: &CountCase,
     base: Csr<u64>,
-) -> Result<Call, String> {
+) -> Result<MeasuredCall, String> {
     let plan = K::plan(&case.shape()).ok_or_else(|| format!("{case:?}: does not apply"))?;
     if !plan.fits::<I>() {
         return Err(format!("{case:?}: does not fit {}-bit indices", I::BITS));
@@ -228,14 +231,14 @@ fn prepare_width<K: Kernel + 'static, I: Idx>(
     match case.measured {
         Measured::Memcpy => {
             let from = floor_source(plan.bytes(size_of::<I>()));
-            Ok(Call(Box::new(move || {
+            Ok(MeasuredCall(Box::new(move || {
                 black_box(memcpy_floor(black_box(&from)));
             })))
         }
         Measured::Kernel(variant) => {
             let input = kernel_input::<K, I>(&base, &plan)?;
             let params = plan.params;
-            Ok(Call(Box::new(move || {
+            Ok(MeasuredCall(Box::new(move || {
                 // The result (an error too) is dropped inside the call, as criterion's is.
                 let _ = black_box(K::run(black_box(&input), &params, variant));
             })))

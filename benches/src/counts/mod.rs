@@ -14,7 +14,7 @@ mod file;
 pub mod inputs;
 
 pub use callgrind::Counts;
-pub use cases::{Call, CountCase, Measured, cases, cases_from_env, prepare};
+pub use cases::{CountCase, Measured, MeasuredCall, cases, cases_from_env, prepare};
 pub use file::{
     CountRow, CountsFile, JSON_VAR, collect, counts_path, finish_run, inputs_dir, start_run,
     write_counts,
@@ -22,7 +22,7 @@ pub use file::{
 
 /// The setup of one id under Valgrind: its base matrix from the main setup's file (generated
 /// when the file is missing), then the kernel's input and the call.
-pub fn setup(case: &CountCase) -> Result<Call, String> {
+pub fn setup(case: &CountCase) -> Result<MeasuredCall, String> {
     let base = match inputs::read(&inputs_dir()?, case)? {
         Some(base) => base,
         None => case.base(),

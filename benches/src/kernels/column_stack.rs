@@ -2,7 +2,7 @@
 
 use rawcheck_kernels::{Csr, KernelError, Variant, column_stack, column_unstack};
 
-use super::{Idx, Kernel, Plan, Shape};
+use super::{BenchKernel, Idx, Shape, Workload};
 
 /// Largest `rows * cols` benchmarked: the stacked column has a row pointer per element, so a
 /// sparse `.mtx` file with more elements is skipped (1 GiB of 64-bit row pointers).
@@ -19,13 +19,13 @@ fn elements(shape: &Shape) -> Option<usize> {
 /// `column_stack(A)`.
 pub struct ColumnStack;
 
-impl Kernel for ColumnStack {
-    const NAME: &'static str = "column_stack";
+impl BenchKernel for ColumnStack {
+    const KERNEL: rawcheck_kernels::Kernel = rawcheck_kernels::Kernel::ColumnStack;
     const VECTORISABLE: bool = true;
     type Params = ();
 
-    fn plan(shape: &Shape) -> Option<Plan<Self::Params>> {
-        Some(Plan {
+    fn plan(shape: &Shape) -> Option<Workload<Self::Params>> {
+        Some(Workload {
             params: (),
             input: (shape.rows, shape.cols),
             output: (elements(shape)?, 1),
@@ -42,14 +42,14 @@ impl Kernel for ColumnStack {
 /// `column_unstack(v, rows)` of the stacked base matrix, back to the base's shape.
 pub struct ColumnUnstack;
 
-impl Kernel for ColumnUnstack {
-    const NAME: &'static str = "column_unstack";
+impl BenchKernel for ColumnUnstack {
+    const KERNEL: rawcheck_kernels::Kernel = rawcheck_kernels::Kernel::ColumnUnstack;
     const VECTORISABLE: bool = true;
     /// The rows of the result.
     type Params = usize;
 
-    fn plan(shape: &Shape) -> Option<Plan<Self::Params>> {
-        Some(Plan {
+    fn plan(shape: &Shape) -> Option<Workload<Self::Params>> {
+        Some(Workload {
             params: shape.rows,
             input: (elements(shape)?, 1),
             output: (shape.rows, shape.cols),

@@ -1,7 +1,7 @@
 //! The kernels as the benchmarks see them: parameters for every input, the byte model, and the
 //! sprs peer where sprs 0.11 has the kernel.
 //!
-//! Each kernel is a unit struct implementing [`Kernel`]; the bench target registers one
+//! Each kernel is a unit struct implementing [`BenchKernel`]; the bench target registers one
 //! criterion group per kernel and source with the same generic function.
 
 mod column_stack;
@@ -43,7 +43,7 @@ pub struct Shape {
 
 /// A kernel's parameters for one input, with the shapes the byte model needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Plan<P> {
+pub struct Workload<P> {
     /// The kernel's parameters.
     pub params: P,
     /// `(rows, cols)` of the kernel's input.
@@ -56,7 +56,7 @@ pub struct Plan<P> {
     pub param_bytes: usize,
 }
 
-impl<P> Plan<P> {
+impl<P> Workload<P> {
     /// The byte model: what one call must read and write with `index_bytes`-wide indices.
     ///
     /// It reads the input's three arrays (`nnz` values and column indices, `rows + 1` row
@@ -76,19 +76,21 @@ impl<P> Plan<P> {
 }
 
 /// One kernel, as benchmarked.
-pub trait Kernel {
+pub trait BenchKernel {
+    /// The kernel benchmarked.
+    const KERNEL: rawcheck_kernels::Kernel;
     /// The kernel's name, first part of every benchmark id.
-    const NAME: &'static str;
+    const NAME: &'static str = Self::KERNEL.name();
     /// Whether family inputs use [`Spec::vectorisable`](rawcheck_kernels::families::Spec::vectorisable)
     /// shapes (column_stack's output has a row pointer per matrix element).
     const VECTORISABLE: bool = false;
-    /// Whether sprs has the kernel: exactly when [`Kernel::peer`] returns `Some`.
+    /// Whether sprs has the kernel: exactly when [`BenchKernel::peer`] returns `Some`.
     const HAS_PEER: bool = false;
     /// The kernel's parameters besides the input matrix.
     type Params: std::fmt::Debug;
 
     /// Parameters for a base matrix of `shape`, or `None` when the kernel does not apply to it.
-    fn plan(shape: &Shape) -> Option<Plan<Self::Params>>;
+    fn plan(shape: &Shape) -> Option<Workload<Self::Params>>;
 
     /// The kernel's input, made from the base matrix outside the timed code.
     fn input<I: Idx>(base: Csr<I>, _params: &Self::Params) -> Result<Csr<I>, KernelError> {
@@ -119,7 +121,10 @@ pub struct Case<I: Idx> {
 impl<I: Idx> Case<I> {
     /// Converts `base`, prepares the kernel's input and checks the byte model: one raw call must
     /// produce exactly the output shape and nnz the plan counted.
-    pub fn new<K: Kernel>(base: &Csr<u64>, plan: &Plan<K::Params>) -> Result<Self, String> {
+    pub fn new<K: BenchKernel>(
+        base: &Csr<u64>,
+        plan: &Workload<K::Params>,
+    ) -> Result<Self, String> {
         let what = |e: &dyn std::fmt::Display| format!("{}: {e}", K::NAME);
         let input = kernel_input::<K, I>(base, plan)?;
         let out = K::run(&input, &plan.params, Variant::Raw).map_err(|e| what(&e))?;
@@ -136,17 +141,18 @@ impl<I: Idx> Case<I> {
     }
 }
 
-/// The kernel's input at index width `I`: `base` converted, then prepared by [`Kernel::input`].
-pub fn kernel_input<K: Kernel, I: Idx>(
+/// The kernel's input at index width `I`: `base` converted, then prepared by
+/// [`BenchKernel::input`].
+pub fn kernel_input<K: BenchKernel, I: Idx>(
     base: &Csr<u64>,
-    plan: &Plan<K::Params>,
+    plan: &Workload<K::Params>,
 ) -> Result<Csr<I>, String> {
     let what = |e: &dyn std::fmt::Display| format!("{}: {e}", K::NAME);
     let base = base.to_index::<I>().map_err(|e| what(&e))?;
     K::input(base, &plan.params).map_err(|e| what(&e))
 }
 
-/// The source of the memcpy floor for a kernel moving `bytes` ([`Plan::bytes`]): half of them,
+/// The source of the memcpy floor for a kernel moving `bytes` ([`Workload::bytes`]): half of them,
 /// non-zero so its pages are really there.
 pub fn floor_source(bytes: u64) -> Vec<u8> {
     vec![0x5a; bytes.div_ceil(2) as usize]

@@ -4,27 +4,27 @@
 use rawcheck_kernels::families::{DEFAULT_SEED, index_permutations};
 use rawcheck_kernels::{Csr, KernelError, Variant, permute, permute_indices};
 
-use super::{Idx, Kernel, Plan, Shape};
+use super::{BenchKernel, Idx, Shape, Workload};
 use crate::peers::{self, Peer};
 
 /// `permute(A, dims, order)`.
 pub struct Permute;
 
-impl Kernel for Permute {
-    const NAME: &'static str = "permute";
+impl BenchKernel for Permute {
+    const KERNEL: rawcheck_kernels::Kernel = rawcheck_kernels::Kernel::Permute;
     /// `(dims, order)`.
     type Params = (Vec<usize>, Vec<usize>);
 
     /// The base's `dims` in reversed order (`tensor(A, B, C)` becomes `tensor(C, B, A)`); a
     /// matrix without at least two subsystems has nothing to permute.
-    fn plan(shape: &Shape) -> Option<Plan<Self::Params>> {
+    fn plan(shape: &Shape) -> Option<Workload<Self::Params>> {
         let dims = shape.dims.clone();
         if dims.len() < 2 {
             return None;
         }
         let order: Vec<usize> = (0..dims.len()).rev().collect();
         let param_bytes = (dims.len() + order.len()) * size_of::<usize>();
-        Some(Plan {
+        Some(Workload {
             params: (dims, order),
             input: (shape.rows, shape.cols),
             output: (shape.rows, shape.cols),
@@ -45,16 +45,16 @@ impl Kernel for Permute {
 /// `permute_indices(A, rows, cols)`.
 pub struct PermuteIndices;
 
-impl Kernel for PermuteIndices {
-    const NAME: &'static str = "permute_indices";
+impl BenchKernel for PermuteIndices {
+    const KERNEL: rawcheck_kernels::Kernel = rawcheck_kernels::Kernel::PermuteIndices;
     const HAS_PEER: bool = true;
     /// `(rows, cols)` permutations.
     type Params = (Vec<usize>, Vec<usize>);
 
     /// [`index_permutations`] from [`DEFAULT_SEED`], the ones `rawcheck gen` gives the peers.
-    fn plan(shape: &Shape) -> Option<Plan<Self::Params>> {
+    fn plan(shape: &Shape) -> Option<Workload<Self::Params>> {
         let params = index_permutations(shape.rows, shape.cols, DEFAULT_SEED);
-        Some(Plan {
+        Some(Workload {
             params,
             input: (shape.rows, shape.cols),
             output: (shape.rows, shape.cols),

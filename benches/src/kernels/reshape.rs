@@ -2,18 +2,18 @@
 
 use rawcheck_kernels::{Csr, KernelError, Variant, reshape};
 
-use super::{Idx, Kernel, Plan, Shape, smallest_factor};
+use super::{BenchKernel, Idx, Shape, Workload, smallest_factor};
 
 /// `reshape(A, R, C)`.
 pub struct Reshape;
 
-impl Kernel for Reshape {
-    const NAME: &'static str = "reshape";
+impl BenchKernel for Reshape {
+    const KERNEL: rawcheck_kernels::Kernel = rawcheck_kernels::Kernel::Reshape;
     type Params = (usize, usize);
 
     /// `rows x cols` becomes `rows/p x cols*p` with `p` the smallest prime factor of `rows`
     /// (of `cols`, the other way round, when `rows == 1`); empty shapes have nothing to reshape.
-    fn plan(shape: &Shape) -> Option<Plan<Self::Params>> {
+    fn plan(shape: &Shape) -> Option<Workload<Self::Params>> {
         let (rows, cols) = (shape.rows, shape.cols);
         let target = match (rows, cols) {
             (0, _) | (_, 0) => return None,
@@ -27,7 +27,7 @@ impl Kernel for Reshape {
                 (rows / p, cols * p)
             }
         };
-        Some(Plan {
+        Some(Workload {
             params: target,
             input: (rows, cols),
             output: target,

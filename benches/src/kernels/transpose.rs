@@ -2,19 +2,19 @@
 
 use rawcheck_kernels::{Csr, KernelError, Variant, transpose};
 
-use super::{Idx, Kernel, Plan, Shape};
+use super::{BenchKernel, Idx, Shape, Workload};
 use crate::peers::{self, Peer};
 
 /// `transpose(A)`.
 pub struct Transpose;
 
-impl Kernel for Transpose {
-    const NAME: &'static str = "transpose";
+impl BenchKernel for Transpose {
+    const KERNEL: rawcheck_kernels::Kernel = rawcheck_kernels::Kernel::Transpose;
     const HAS_PEER: bool = true;
     type Params = ();
 
-    fn plan(shape: &Shape) -> Option<Plan<Self::Params>> {
-        Some(Plan {
+    fn plan(shape: &Shape) -> Option<Workload<Self::Params>> {
+        Some(Workload {
             params: (),
             input: (shape.rows, shape.cols),
             output: (shape.cols, shape.rows),

@@ -4,29 +4,13 @@
 
 use std::path::PathBuf;
 
+use rawcheck_kernels::{Call, Kernel};
 use serde_json::Value;
 
 /// Folder with the reference inputs, QuTiP's outputs and `cases.json`: `shared/` sits beside the
 /// workspace root.
 pub fn reference_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/qutip")
-}
-
-/// One operation of a reference case, with its parameters.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CaseOp {
-    /// `reshape` to `(rows, cols)`.
-    Reshape(usize, usize),
-    /// `transpose`.
-    Transpose,
-    /// `column_stack`.
-    ColumnStack,
-    /// `column_unstack` into this many rows.
-    ColumnUnstack(usize),
-    /// `permute` by `dims` and `order`.
-    Permute(Vec<usize>, Vec<usize>),
-    /// `permute_indices` by row and column permutations.
-    PermuteIndices(Vec<usize>, Vec<usize>),
 }
 
 /// What a case must produce.
@@ -52,13 +36,13 @@ pub struct Case {
     pub id: String,
     /// Input `.mtx` path.
     pub input: PathBuf,
-    /// The operation.
-    pub op: CaseOp,
+    /// The kernel call.
+    pub call: Call,
     /// What it must give.
     pub expect: Expect,
 }
 
-impl CaseOp {
+impl Case {
     /// The `rawcheck` subcommand and its parameter arguments.
     pub fn cli_args(&self) -> Vec<String> {
         let list = |v: &[usize]| {
@@ -67,29 +51,18 @@ impl CaseOp {
                 .collect::<Vec<_>>()
                 .join(",")
         };
-        let args: Vec<String> = match self {
-            CaseOp::Reshape(r, c) => vec!["reshape".into(), "--shape".into(), format!("{r},{c}")],
-            CaseOp::Transpose => vec!["transpose".into()],
-            CaseOp::ColumnStack => vec!["column-stack".into()],
-            CaseOp::ColumnUnstack(r) => {
-                vec!["column-unstack".into(), "--rows".into(), r.to_string()]
+        let params: Vec<String> = match &self.call {
+            Call::Reshape { rows, cols } => vec!["--shape".into(), format!("{rows},{cols}")],
+            Call::Transpose | Call::ColumnStack => vec![],
+            Call::ColumnUnstack { rows } => vec!["--rows".into(), rows.to_string()],
+            Call::Permute { dims, order } => {
+                vec!["--dims".into(), list(dims), "--order".into(), list(order)]
             }
-            CaseOp::Permute(d, o) => vec![
-                "permute".into(),
-                "--dims".into(),
-                list(d),
-                "--order".into(),
-                list(o),
-            ],
-            CaseOp::PermuteIndices(r, c) => vec![
-                "permute-indices".into(),
-                "--rows".into(),
-                list(r),
-                "--cols".into(),
-                list(c),
-            ],
+            Call::PermuteIndices { rows, cols } => {
+                vec!["--rows".into(), list(rows), "--cols".into(), list(cols)]
+            }
         };
-        args
+        [vec![self.call.kernel().command()], params].concat()
     }
 }
 
@@ -112,19 +85,28 @@ pub fn load() -> Vec<Case> {
         .iter()
         .map(|c| {
             let p = &c["params"];
-            let op = match c["op"].as_str().expect("op") {
-                "reshape" => {
+            let kernel: Kernel = c["op"].as_str().expect("op").parse().expect("a kernel");
+            let call = match kernel {
+                Kernel::Reshape => {
                     let s = usizes(&p["shape"]);
-                    CaseOp::Reshape(s[0], s[1])
+                    Call::Reshape {
+                        rows: s[0],
+                        cols: s[1],
+                    }
                 }
-                "transpose" => CaseOp::Transpose,
-                "column_stack" => CaseOp::ColumnStack,
-                "column_unstack" => {
-                    CaseOp::ColumnUnstack(p["rows"].as_u64().expect("rows") as usize)
-                }
-                "permute" => CaseOp::Permute(usizes(&p["dims"]), usizes(&p["order"])),
-                "permute_indices" => CaseOp::PermuteIndices(usizes(&p["rows"]), usizes(&p["cols"])),
-                other => panic!("unknown op {other} in cases.json"),
+                Kernel::Transpose => Call::Transpose,
+                Kernel::ColumnStack => Call::ColumnStack,
+                Kernel::ColumnUnstack => Call::ColumnUnstack {
+                    rows: p["rows"].as_u64().expect("rows") as usize,
+                },
+                Kernel::Permute => Call::Permute {
+                    dims: usizes(&p["dims"]),
+                    order: usizes(&p["order"]),
+                },
+                Kernel::PermuteIndices => Call::PermuteIndices {
+                    rows: usizes(&p["rows"]),
+                    cols: usizes(&p["cols"]),
+                },
             };
             let expect = match c["expect_error"].as_str() {
                 Some(gist) => Expect::Error(gist.to_owned()),
@@ -140,7 +122,7 @@ pub fn load() -> Vec<Case> {
             Case {
                 id: c["id"].as_str().expect("id").to_owned(),
                 input: dir.join(c["input"].as_str().expect("input")),
-                op,
+                call,
                 expect,
             }
         })

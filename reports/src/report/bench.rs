@@ -13,7 +13,7 @@ use std::time::SystemTime;
 
 use serde::Deserialize;
 
-use super::data::{Dataset, PeerResult, Source, State, load_json};
+use super::data::{DataSource, Dataset, PeerResult, State, load_json};
 
 /// A benchmark id `<kernel>/<family>/<variant>/<index>/<nnz>`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -89,7 +89,7 @@ struct ConfidenceInterval {
 
 /// Reads every `new/` measurement under criterion's directory. A benchmark that cannot be read or has
 /// an id of another shape is listed in `skipped`; the provenance's `modified` is the newest estimate.
-pub fn load_criterion(dir: &Path) -> Source<Timing> {
+pub fn load_criterion(dir: &Path) -> DataSource<Timing> {
     let state = if !dir.is_dir() {
         State::Missing
     } else {
@@ -99,7 +99,7 @@ pub fn load_criterion(dir: &Path) -> Source<Timing> {
             Ok(()) => State::Loaded(read_measurements(&found)),
         }
     };
-    Source {
+    DataSource {
         path: dir.to_owned(),
         state,
     }
@@ -186,7 +186,7 @@ fn read_measurement(dir: &Path) -> Result<(Timing, Option<SystemTime>), String> 
 }
 
 /// Reads `peers.json` into timings under the same id scheme.
-pub fn load_peers(path: &Path) -> Source<Timing> {
+pub fn load_peers(path: &Path) -> DataSource<Timing> {
     let source = load_json::<PeerResult>(path);
     let state = match source.state {
         State::Loaded(d) => {
@@ -221,7 +221,7 @@ pub fn load_peers(path: &Path) -> Source<Timing> {
         State::Missing => State::Missing,
         State::Unreadable(why) => State::Unreadable(why),
     };
-    Source {
+    DataSource {
         path: source.path,
         state,
     }

@@ -10,7 +10,7 @@ use super::derived::{Counted, Extra, check_count};
 use super::html::{not_run, table};
 use rawcheck_kernels::Variant;
 
-use super::timing::{KERNELS, families, fmt_percent, per_kernel, rank};
+use super::timing::{families, fmt_percent, kernels, per_kernel, rank};
 
 /// What fills the counts data.
 pub const COUNTS_COMMAND: &str = "cargo bench --bench counts";
@@ -25,7 +25,7 @@ pub fn counts_tables(counts: &[Counted]) -> String {
     for c in counts {
         let (kernel, family) = (c.id.kernel.as_str(), c.id.family.as_str());
         let key = (
-            rank(&KERNELS, kernel),
+            rank(&kernels(), kernel),
             kernel,
             rank(&families(), family),
             family,
@@ -99,7 +99,7 @@ pub fn checks_table(files: &[CheckFile]) -> String {
         "lines",
     ]
     .map(String::from);
-    let mut kernels: Vec<&str> = KERNELS.to_vec();
+    let mut kernels: Vec<&str> = kernels().to_vec();
     for f in files {
         if !kernels.contains(&f.kernel.as_str()) {
             kernels.push(&f.kernel);

@@ -64,14 +64,14 @@ pub enum State<T> {
 
 /// One data set of the report and the path it was looked for at.
 #[derive(Debug, Clone)]
-pub struct Source<T> {
+pub struct DataSource<T> {
     /// The file or directory, as given.
     pub path: PathBuf,
     /// What was found there.
     pub state: State<T>,
 }
 
-impl<T> Source<T> {
+impl<T> DataSource<T> {
     /// The records; none when the data set is missing or unreadable.
     pub fn records(&self) -> &[T] {
         match &self.state {
@@ -220,7 +220,7 @@ struct Wrapped<T> {
 }
 
 /// Reads a data file in any of the shapes of the module documentation.
-pub fn load_json<T: DeserializeOwned>(path: &Path) -> Source<T> {
+pub fn load_json<T: DeserializeOwned>(path: &Path) -> DataSource<T> {
     let state = match fs::read_to_string(path) {
         Err(e) if e.kind() == ErrorKind::NotFound => State::Missing,
         Err(e) => State::Unreadable(format!("cannot read {}: {e}", path.display())),
@@ -232,7 +232,7 @@ pub fn load_json<T: DeserializeOwned>(path: &Path) -> Source<T> {
             Err(e) => State::Unreadable(format!("{}: {e}", path.display())),
         },
     };
-    Source {
+    DataSource {
         path: path.to_owned(),
         state,
     }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use super::bench::{BenchId, Timing};
 use super::data::{CheckFile, CountResult};
+use super::timing::RAW;
 
 /// A variant's mean time over raw's on the same matrix, with the interval propagated from the
 /// two means' confidence intervals.
@@ -95,9 +96,9 @@ pub fn ratios_over_raw(timings: &[Timing]) -> BTreeMap<BenchId, Ratio> {
     let by_id: BTreeMap<&BenchId, &Timing> = timings.iter().map(|t| (&t.id, t)).collect();
     by_id
         .iter()
-        .filter(|(id, _)| id.variant != "raw")
+        .filter(|(id, _)| id.variant != RAW)
         .filter_map(|(&id, &t)| {
-            let raw = by_id.get(&sibling(id, "raw"))?;
+            let raw = by_id.get(&sibling(id, RAW))?;
             Some((id.clone(), Ratio::of(t, raw)))
         })
         .collect()
@@ -167,8 +168,8 @@ pub fn counted(results: &[CountResult]) -> (Vec<Counted>, Vec<String>) {
     let records = by_id
         .iter()
         .map(|(id, &c)| {
-            let vs_raw = (id.variant != "raw")
-                .then(|| by_id.get(&sibling(id, "raw")))
+            let vs_raw = (id.variant != RAW)
+                .then(|| by_id.get(&sibling(id, RAW)))
                 .flatten()
                 .map(|&raw| extra(c, raw));
             Counted {

@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 use std::io;
 
 use plotters::style::RGBColor;
+use rawcheck_kernels::Detector;
+use rawcheck_kernels::bugs::CATALOGUE;
 
 use super::chart::{
     BarChart, BarSeries, MatrixCell, MatrixChart, bar_chart, fmt_num, matrix_chart,
@@ -13,18 +15,13 @@ use super::html::{NOT_RUN, figure, table};
 use super::timing::rank;
 
 /// The seeded bugs, in row order.
-const BUGS: [&str; 8] = ["B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8"];
+fn bug_order() -> [&'static str; 8] {
+    CATALOGUE.map(|b| b.id)
+}
 /// The detectors, in column order.
-const DETECTORS: [&str; 8] = [
-    "fuzz-asan",
-    "fuzz-asan-release",
-    "fuzz-none",
-    "miri-stacked",
-    "miri-tree",
-    "valgrind",
-    "debug-ub-checks",
-    "checked-variant",
-];
+fn detector_order() -> [&'static str; 8] {
+    Detector::ALL.map(Detector::name)
+}
 /// Outcomes and their colours, in legend order; anything else is drawn like `error`.
 const OUTCOMES: [(&str, RGBColor); 4] = [
     ("detected", RGBColor(141, 211, 158)),
@@ -57,8 +54,8 @@ pub fn detectors_section(cells: &[HuntCell]) -> io::Result<String> {
         .iter()
         .map(|c| ((c.bug.as_str(), c.detector.as_str()), c))
         .collect();
-    let bugs = ordered(&BUGS, cells.iter().map(|c| c.bug.as_str()));
-    let detectors = ordered(&DETECTORS, cells.iter().map(|c| c.detector.as_str()));
+    let bugs = ordered(&bug_order(), cells.iter().map(|c| c.bug.as_str()));
+    let detectors = ordered(&detector_order(), cells.iter().map(|c| c.detector.as_str()));
     let matrix = bugs
         .iter()
         .map(|&bug| {
@@ -111,9 +108,9 @@ pub fn detectors_section(cells: &[HuntCell]) -> io::Result<String> {
     .map(String::from);
     let key = |c: &HuntCell| {
         (
-            rank(&BUGS, &c.bug),
+            rank(&bug_order(), &c.bug),
             c.bug.clone(),
-            rank(&DETECTORS, &c.detector),
+            rank(&detector_order(), &c.detector),
             c.detector.clone(),
         )
     };

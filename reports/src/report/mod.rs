@@ -30,7 +30,7 @@ use rawcheck_kernels::output;
 
 pub use bench::{BenchId, Timing, load_criterion, load_peers};
 pub use data::{
-    Check, CheckFile, CountResult, Dataset, FuzzStat, HuntCell, PeerResult, Provenance, Source,
+    Check, CheckFile, CountResult, DataSource, Dataset, FuzzStat, HuntCell, PeerResult, Provenance,
     State, load_json,
 };
 pub use derived::{CheckCount, Counted, Extra, PerNnz, Ratio, check_count, counted, median_ratio};
@@ -59,17 +59,17 @@ pub struct Inputs {
 #[derive(Debug, Clone)]
 pub struct ReportData {
     /// criterion's timings of rawcheck's variants, memcpy and sprs.
-    pub bench: Source<Timing>,
+    pub bench: DataSource<Timing>,
     /// QuTiP's and SciPy's timings.
-    pub peers: Source<Timing>,
+    pub peers: DataSource<Timing>,
     /// The bug hunt's cells.
-    pub bughunt: Source<HuntCell>,
+    pub bughunt: DataSource<HuntCell>,
     /// The fuzzing runs.
-    pub fuzz: Source<FuzzStat>,
+    pub fuzz: DataSource<FuzzStat>,
     /// Callgrind's counts of one call per benchmark id.
-    pub counts: Source<CountResult>,
+    pub counts: DataSource<CountResult>,
     /// The bounds checks surviving in each variant file.
-    pub checks: Source<CheckFile>,
+    pub checks: DataSource<CheckFile>,
 }
 
 impl ReportData {
@@ -350,7 +350,7 @@ fn counts_body(data: &ReportData, counted: &[Counted], skipped: &[String]) -> St
 
 /// The notice (about `what`, if not empty) that replaces a section's content when its data is
 /// missing, unreadable or empty.
-fn gate<T>(source: &Source<T>, what: &str, command: &str) -> Option<String> {
+fn gate<T>(source: &DataSource<T>, what: &str, command: &str) -> Option<String> {
     match &source.state {
         State::Loaded(d) if !d.records.is_empty() => None,
         State::Unreadable(why) => Some(format!(
@@ -364,7 +364,7 @@ fn gate<T>(source: &Source<T>, what: &str, command: &str) -> Option<String> {
 }
 
 /// "Data: PATH (N records), taken DATE on MACHINE." or "Data: PATH: not found." (HTML).
-fn prov_line<T>(source: &Source<T>) -> String {
+fn prov_line<T>(source: &DataSource<T>) -> String {
     let path = esc(&source.path.display().to_string());
     match &source.state {
         State::Loaded(_) => {
@@ -382,7 +382,7 @@ fn prov_line<T>(source: &Source<T>) -> String {
 }
 
 /// What was found at a source: (status, machine, when), as plain text.
-fn describe<T>(source: &Source<T>) -> (String, String, String) {
+fn describe<T>(source: &DataSource<T>) -> (String, String, String) {
     match &source.state {
         State::Missing => (NOT_FOUND.into(), "—".into(), "—".into()),
         State::Unreadable(_) => ("unreadable".into(), "—".into(), "—".into()),
@@ -415,7 +415,7 @@ const NOT_FOUND: &str = "not found: not run";
 
 /// The header's table of data sources: what, path, status, machine, time, producing command.
 fn sources_table(data: &ReportData) -> String {
-    fn row<T>(what: &str, source: &Source<T>, command: &str) -> Vec<String> {
+    fn row<T>(what: &str, source: &DataSource<T>, command: &str) -> Vec<String> {
         let (status, machine, when) = describe(source);
         let path = source.path.display().to_string();
         vec![what.into(), path, status, machine, when, command.into()]

@@ -8,32 +8,44 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 
 use plotters::style::RGBColor;
-use rawcheck_benches::kernels::{
-    ColumnStack, ColumnUnstack, Kernel, Permute, PermuteIndices, Reshape, Transpose,
-};
 use rawcheck_kernels::families::Family;
+use rawcheck_kernels::{Kernel, Variant};
 
 use super::bench::Timing;
 use super::chart::{LineChart, Marker, Series, fmt_num, fmt_signed, line_chart};
 use super::derived::Ratio;
 use super::html::{NOT_RUN, esc, figure, not_run, table};
 
-/// The kernels every section accounts for, in page order (the benches' names).
-pub const KERNELS: [&str; 6] = [
-    Reshape::NAME,
-    Transpose::NAME,
-    ColumnStack::NAME,
-    ColumnUnstack::NAME,
-    Permute::NAME,
-    PermuteIndices::NAME,
-];
+/// The kernels every section accounts for, in page order.
+pub fn kernels() -> [&'static str; 6] {
+    Kernel::ALL.map(Kernel::name)
+}
 
 /// Generated families in page order (`file-<name>` families follow, by name).
 pub fn families() -> [&'static str; 4] {
     Family::ALL.map(Family::name)
 }
-/// Variants in legend and column order.
-const VARIANTS: [&str; 7] = ["raw", "checked", "safe", "memcpy", "sprs", "qutip", "scipy"];
+
+/// The variant every other is compared with.
+pub const RAW: &str = Variant::Raw.name();
+/// The variants compared with [`RAW`].
+const COMPARED: [&str; 2] = [Variant::Checked.name(), Variant::Safe.name()];
+/// The memcpy floor's series (a bench "variant" that copies the arrays).
+const FLOOR: &str = "memcpy";
+/// The sprs peer, measured by the benchmarks.
+const SPRS: &str = "sprs";
+/// The Python peers, measured by scripts/peers.
+const PYTHON_PEERS: [&str; 2] = ["qutip", "scipy"];
+
+/// Variants in legend and column order: rawcheck's, the floor, then the peers.
+fn variant_order() -> Vec<&'static str> {
+    Variant::ALL
+        .map(Variant::name)
+        .into_iter()
+        .chain([FLOOR, SPRS])
+        .chain(PYTHON_PEERS)
+        .collect()
+}
 /// What fills the benchmark data.
 pub const BENCH_COMMAND: &str = "scripts/bench quick";
 /// What fills the peers data.
@@ -60,12 +72,13 @@ struct Group<'a> {
 }
 
 impl<'a> Group<'a> {
-    /// The variants measured in this group, in [`VARIANTS`] order, restricted to `wanted`.
+    /// The variants measured in this group, in legend order, restricted to `wanted`.
     fn variants(&self, wanted: &[&str]) -> Vec<&'a str> {
         let present: BTreeSet<&'a str> =
             self.rows.values().flat_map(|r| r.keys().copied()).collect();
         let mut v: Vec<&'a str> = present.into_iter().filter(|v| wanted.contains(v)).collect();
-        v.sort_by_key(|v| rank(&VARIANTS, v));
+        let order = variant_order();
+        v.sort_by_key(|v| rank(&order, v));
         v
     }
 
@@ -105,7 +118,7 @@ impl<'a> Group<'a> {
                         64 => Marker::Triangle,
                         _ => Marker::Cross,
                     },
-                    dashed: variant == "memcpy",
+                    dashed: variant == FLOOR,
                     points,
                     whiskers,
                 });
@@ -130,14 +143,14 @@ impl<'a> Group<'a> {
 
 /// The colour of a variant, the same in every chart (Okabe–Ito palette; memcpy grey).
 pub fn variant_color(variant: &str) -> RGBColor {
-    match variant {
-        "raw" => RGBColor(0, 114, 178),
-        "checked" => RGBColor(213, 94, 0),
-        "safe" => RGBColor(0, 158, 115),
-        "memcpy" => RGBColor(90, 90, 90),
-        "sprs" => RGBColor(204, 121, 167),
-        "qutip" => RGBColor(230, 159, 0),
-        "scipy" => RGBColor(86, 180, 233),
+    match (variant.parse::<Variant>(), variant) {
+        (Ok(Variant::Raw), _) => RGBColor(0, 114, 178),
+        (Ok(Variant::Checked), _) => RGBColor(213, 94, 0),
+        (Ok(Variant::Safe), _) => RGBColor(0, 158, 115),
+        (_, FLOOR) => RGBColor(90, 90, 90),
+        (_, SPRS) => RGBColor(204, 121, 167),
+        (_, "qutip") => RGBColor(230, 159, 0),
+        (_, "scipy") => RGBColor(86, 180, 233),
         _ => RGBColor(136, 34, 85),
     }
 }
@@ -148,7 +161,7 @@ fn groups<'a>(timings: impl Iterator<Item = &'a Timing>) -> Vec<Group<'a>> {
     let mut by: BTreeMap<Key<'a>, BTreeMap<(u32, u64), Row<'a>>> = BTreeMap::new();
     for t in timings {
         let id = &t.id;
-        let kernel = (rank(&KERNELS, &id.kernel), id.kernel.as_str());
+        let kernel = (rank(&kernels(), &id.kernel), id.kernel.as_str());
         let family = (
             rank(&families(), &id.family),
             id.family.starts_with("file-"),
@@ -171,19 +184,19 @@ fn groups<'a>(timings: impl Iterator<Item = &'a Timing>) -> Vec<Group<'a>> {
 
 /// Items (a chart with its table, or a table) folded under one `<details>` per kernel (closed, its
 /// summary saying how many `noun`s it holds), after one "not run" notice naming every kernel of
-/// [`KERNELS`] that has none.
+/// [`kernels()`] that has none.
 pub fn per_kernel(charts: Vec<(&str, String)>, noun: &str, command: &str) -> String {
     let mut by_kernel: BTreeMap<(usize, &str), (usize, String)> = BTreeMap::new();
     for (kernel, html) in charts {
         let entry = by_kernel
-            .entry((rank(&KERNELS, kernel), kernel))
+            .entry((rank(&kernels(), kernel), kernel))
             .or_default();
         entry.0 += 1;
         entry.1.push_str(&html);
     }
-    let missing: Vec<&str> = KERNELS
+    let missing: Vec<&str> = kernels()
         .into_iter()
-        .filter(|&k| !by_kernel.contains_key(&(rank(&KERNELS, k), k)))
+        .filter(|&k| !by_kernel.contains_key(&(rank(&kernels(), k), k)))
         .collect();
     let mut out = String::new();
     if !missing.is_empty() {
@@ -209,7 +222,7 @@ fn per_nnz(row: &Row<'_>, variant: &str) -> Option<f64> {
 
 /// `variant` over `raw` in this row.
 fn ratio(row: &Row<'_>, variant: &str) -> Option<Ratio> {
-    Some(Ratio::of(row.get(variant)?, row.get("raw")?))
+    Some(Ratio::of(row.get(variant)?, row.get(RAW)?))
 }
 
 /// What a reader sees for "no difference within the intervals".
@@ -245,7 +258,7 @@ pub fn fmt_overhead(r: &Ratio) -> String {
 pub fn overhead_section(bench: &[Timing]) -> io::Result<String> {
     let mut charts = Vec::new();
     for g in groups(bench.iter()) {
-        let compared = g.variants(&["checked", "safe"]);
+        let compared = g.variants(&COMPARED);
         let series = g.series(&compared, |row, t| {
             let r = ratio(row, &t.id.variant)?;
             Some((r.percent(), r.percent_bounds()))
@@ -263,7 +276,7 @@ pub fn overhead_section(bench: &[Timing]) -> io::Result<String> {
             log_y: false,
             series,
         })?;
-        let mut header: Vec<String> = vec!["nnz".into(), "index".into(), "raw (ns)".into()];
+        let mut header: Vec<String> = vec!["nnz".into(), "index".into(), format!("{RAW} (ns)")];
         header.extend(compared.iter().map(|v| format!("{v} (ns)")));
         header.extend(
             compared
@@ -272,7 +285,7 @@ pub fn overhead_section(bench: &[Timing]) -> io::Result<String> {
         );
         let rows =
             g.table_rows(|row| {
-                let mut cells = vec![cell(row.get("raw").map(|t| t.ns))];
+                let mut cells = vec![cell(row.get(RAW).map(|t| t.ns))];
                 cells.extend(compared.iter().map(|v| cell(row.get(v).map(|t| t.ns))));
                 cells.extend(compared.iter().map(|v| {
                     ratio(row, v).map_or_else(|| NOT_RUN.to_owned(), |r| fmt_overhead(&r))
@@ -292,7 +305,7 @@ pub fn overhead_section(bench: &[Timing]) -> io::Result<String> {
 pub fn floor_section(bench: &[Timing]) -> io::Result<String> {
     let mut charts = Vec::new();
     for g in groups(bench.iter()) {
-        let variants = g.variants(&["raw", "checked", "safe", "memcpy", "sprs"]);
+        let variants = g.variants(&[&Variant::ALL.map(Variant::name)[..], &[FLOOR, SPRS]].concat());
         let series = g.series(&variants, |_, t| Some((t.ns / t.id.nnz as f64, None)));
         charts.push((
             g.kernel,
@@ -311,10 +324,13 @@ pub fn floor_section(bench: &[Timing]) -> io::Result<String> {
 pub fn peers_section(bench: &[Timing], peers: &[Timing]) -> io::Result<String> {
     let mut charts = Vec::new();
     for g in groups(bench.iter().chain(peers)) {
-        if g.variants(&["sprs", "qutip", "scipy"]).is_empty() {
+        if g.variants(&[&[SPRS][..], &PYTHON_PEERS].concat())
+            .is_empty()
+        {
             continue;
         }
-        let variants = g.variants(&["raw", "checked", "safe", "sprs", "qutip", "scipy"]);
+        let variants =
+            g.variants(&[&Variant::ALL.map(Variant::name)[..], &[SPRS], &PYTHON_PEERS].concat());
         let series = g.series(&variants, |_, t| Some((t.ns / t.id.nnz as f64, None)));
         charts.push((
             g.kernel,
