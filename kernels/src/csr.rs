@@ -7,6 +7,7 @@
 
 use num_complex::Complex64;
 
+use crate::checks::check_fits;
 use crate::{CsrError, Index};
 
 /// A sparse matrix in compressed sparse row form over `Complex64` values.
@@ -23,19 +24,6 @@ pub struct Csr<I: Index> {
     row_ptr: Vec<I>,
     col_idx: Vec<I>,
     values: Vec<Complex64>,
-}
-
-/// Checks that `value` fits the index type `I`.
-pub(crate) fn check_fits<I: Index>(what: &'static str, value: usize) -> Result<(), CsrError> {
-    if value > I::MAX {
-        return Err(CsrError::TooLarge {
-            what,
-            value,
-            bits: I::BITS,
-            max: I::MAX,
-        });
-    }
-    Ok(())
 }
 
 impl<I: Index> Csr<I> {

@@ -16,6 +16,7 @@
 mod alloc;
 pub mod bugs;
 pub mod cache;
+mod checks;
 pub mod column_stack;
 pub mod column_unstack;
 mod csr;

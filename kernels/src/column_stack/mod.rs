@@ -27,8 +27,8 @@ pub mod raw;
 pub mod safe;
 
 use crate::cache::CacheSizes;
-use crate::reshape::{checked_size, fits};
-use crate::transpose::{Path, row_ptr_len};
+use crate::checks::{checked_size, fits, row_ptr_len};
+use crate::transpose::Path;
 use crate::{Csr, Index, KernelError, Variant};
 
 /// Row pointers the walk writes per entry before it looks at the entry's row: 16 covers the gap

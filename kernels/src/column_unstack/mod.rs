@@ -29,8 +29,7 @@ pub mod checked;
 pub mod raw;
 pub mod safe;
 
-use crate::reshape::fits;
-use crate::transpose::row_ptr_len;
+use crate::checks::{fits, row_ptr_len};
 use crate::{Csr, Index, KernelError, Variant};
 
 /// A column unstack whose parameters have been checked against its input.

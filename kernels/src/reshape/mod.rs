@@ -11,6 +11,7 @@ pub mod checked;
 pub mod raw;
 pub mod safe;
 
+use crate::checks::{checked_size, fits, row_ptr_len};
 use crate::{Csr, Index, KernelError, Variant};
 
 /// A reshape whose parameters have been checked against its input.
@@ -48,7 +49,7 @@ impl<'a, I: Index> Plan<'a, I> {
         }
         fits::<I>("rows", rows)?;
         fits::<I>("cols", cols)?;
-        crate::transpose::row_ptr_len(rows)?;
+        row_ptr_len(rows)?;
         Ok(Plan { input, rows, cols })
     }
 
@@ -61,24 +62,6 @@ impl<'a, I: Index> Plan<'a, I> {
     pub fn shape(&self) -> (usize, usize) {
         (self.rows, self.cols)
     }
-}
-
-/// `a * b`, or [`KernelError::Overflow`] naming `what`.
-pub(crate) fn checked_size(what: &'static str, a: usize, b: usize) -> Result<usize, KernelError> {
-    a.checked_mul(b).ok_or(KernelError::Overflow { what, a, b })
-}
-
-/// Checks that an output dimension fits the index type `I`.
-pub(crate) fn fits<I: Index>(what: &'static str, value: usize) -> Result<(), KernelError> {
-    if value > I::MAX {
-        return Err(KernelError::IndexOverflow {
-            what,
-            value,
-            bits: I::BITS,
-            max: I::MAX,
-        });
-    }
-    Ok(())
 }
 
 /// Reshapes `a` to `rows x cols` (C order) with the chosen variant.

@@ -53,7 +53,7 @@ pub mod safe;
 use num_complex::Complex64;
 
 use crate::cache::CacheSizes;
-use crate::reshape::fits;
+use crate::checks::{fits, row_ptr_len};
 use crate::{Csr, Index, KernelError, Variant};
 
 /// How the counting sort moves the entries; see the [module documentation](self).
@@ -166,14 +166,6 @@ impl<'a, I: Index> Plan<'a, I> {
     pub fn path(&self) -> Path {
         self.path
     }
-}
-
-/// `rows + 1`, the length of the row pointer of an output with `rows` rows, or
-/// [`KernelError::OutOfMemory`] when even that count overflows (a `u64` matrix may have
-/// `usize::MAX` columns; no allocator could hold its transpose's row pointers).
-pub(crate) fn row_ptr_len(rows: usize) -> Result<usize, KernelError> {
-    rows.checked_add(1)
-        .ok_or(KernelError::OutOfMemory { bytes: usize::MAX })
 }
 
 /// Transposes `a` (no conjugation) with the chosen variant.
