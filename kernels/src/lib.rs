@@ -34,7 +34,7 @@ mod variant;
 
 pub use column_stack::column_stack;
 pub use column_unstack::column_unstack;
-pub use csr::Csr;
+pub use csr::{Csr, CsrParts};
 pub use error::{CsrError, KernelError};
 pub use index::Index;
 pub use permute::permute;
