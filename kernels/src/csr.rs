@@ -3,8 +3,8 @@
 //! A [`Csr`] can only be built through [`Csr::new`] (which checks every invariant once),
 //! [`Csr::from_triplets`] (which sorts and sums duplicates), or the `unsafe`
 //! [`Csr::new_unchecked`], through which each kernel's dispatch turns its variants' output
-//! ([`CsrParts`]) into a matrix, valid by construction of the kernel's plan and algorithm. Everything that
-//! holds a `&Csr<I>` may therefore rely on the invariants listed on [`Csr`].
+//! ([`CsrParts`]) into a matrix, valid by construction of the kernel's plan and algorithm.
+//! Everything that holds a `&Csr<I>` may therefore rely on the invariants listed on [`Csr`].
 
 use num_complex::Complex64;
 

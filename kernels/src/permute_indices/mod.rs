@@ -210,10 +210,11 @@ impl<I: Index> Plan<'_, I> {
             Variant::Checked => checked::permute_indices(self),
             Variant::Safe => safe::permute_indices(self),
         }?;
-        // SAFETY: `rows` and `cols` are permutations of the input's rows and columns (`Plan::new`),
-        // so each path of the module doc moves every entry once to an in-range `(rows[i], cols[j])`,
-        // keeps the shape (which fits `I`), counts the row pointer from 0 to nnz, and leaves each
-        // row's columns sorted and, being images of distinct columns, strictly increasing.
+        // SAFETY: `rows` and `cols` are permutations of the input's rows and columns
+        // (`Plan::new`), so each path of the module doc moves every entry once to an in-range
+        // `(rows[i], cols[j])`, keeps the shape (which fits `I`), counts the row pointer from 0
+        // to nnz, and leaves each row's columns sorted and, being images of distinct columns,
+        // strictly increasing.
         Ok(unsafe { parts.assume_valid() })
     }
 }
