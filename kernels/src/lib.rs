@@ -11,7 +11,10 @@
 //! * [`output`]: the file writer that never renames over a device, FIFO or symlink.
 //! * [`cache`]: the cache sizes the scatter kernels choose their passes by.
 //! * [`bugs`]: the seeded bugs that `bug-*` features compile in for the bug hunt (none by default).
-#![deny(unsafe_op_in_unsafe_fn)]
+//!
+//! `unsafe` is denied crate-wide (`[lints]` in `Cargo.toml`) and allowed only in each kernel's
+//! `raw` module, [`Csr::new_unchecked`] and the one wrap in each kernel's dispatch that turns the
+//! variants' [`CsrParts`] into a [`Csr`]; the `checked` and `safe` modules forbid it.
 
 mod alloc;
 pub mod bugs;
