@@ -14,12 +14,16 @@
 //! * [`Kernel`], [`Variant`] and [`Detector`]: the names of kernels, variants and bug-hunt
 //!   detectors, each spelt once (`ALL`, `name()`, parsing).
 //! * [`bugs`]: the seeded bugs that `bug-*` features compile in for the bug hunt (none by default).
-#![deny(unsafe_op_in_unsafe_fn)]
+//!
+//! `unsafe` is denied crate-wide (`[lints]` in `Cargo.toml`) and allowed only in each kernel's
+//! `raw` module, [`Csr::new_unchecked`] and the one wrap in each kernel's dispatch that turns the
+//! variants' [`CsrParts`] into a [`Csr`]; the `checked` and `safe` modules forbid it.
 
 mod alloc;
 pub mod bugs;
 pub mod cache;
 mod call;
+mod checks;
 pub mod column_stack;
 pub mod column_unstack;
 mod csr;
@@ -41,7 +45,7 @@ mod variant;
 pub use call::Call;
 pub use column_stack::column_stack;
 pub use column_unstack::column_unstack;
-pub use csr::Csr;
+pub use csr::{Csr, CsrParts};
 pub use detector::{Detector, UnknownDetector};
 pub use error::{CsrError, KernelError};
 pub use index::Index;

@@ -1,14 +1,18 @@
 //! Raw-pointer column stack: writes into uninitialised buffers, no checks inside the loops.
+#![allow(
+    unsafe_code,
+    reason = "the raw variant: pointer loops, a SAFETY comment on each block"
+)]
 
 use num_complex::Complex64;
 
 use super::{Plan, SPECULATIVE_FILL};
 use crate::alloc::{try_grow, try_with_capacity};
 use crate::transpose::raw::sort_by_column;
-use crate::{Csr, Index, KernelError};
+use crate::{CsrParts, Index, KernelError};
 
 /// Stacks the plan's input into one column; see [`super`] for the algorithm.
-pub fn column_stack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+pub fn column_stack<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError> {
     let a = plan.input();
     let (rows, len, nnz) = (a.rows(), plan.output_rows(), a.nnz());
     // The counting sort's scratch column pointer (a.cols() + 1 slots) becomes the output row
@@ -70,5 +74,5 @@ pub fn column_stack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError>
         values.set_len(nnz);
     }
     // Output rows strictly increase with k, so each row holds at most one entry, in column 0.
-    Ok(Csr::from_kernel(len, 1, row_ptr, col_idx, values))
+    Ok(CsrParts::new(len, 1, row_ptr, col_idx, values))
 }

@@ -7,10 +7,10 @@ use num_complex::Complex64;
 use super::{Plan, SPECULATIVE_FILL};
 use crate::alloc::{try_filled, try_grow};
 use crate::transpose::safe::sort_by_column;
-use crate::{Csr, Index, KernelError};
+use crate::{CsrParts, Index, KernelError};
 
 /// Stacks the plan's input into one column; see [`super`] for the algorithm.
-pub fn column_stack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+pub fn column_stack<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError> {
     let a = plan.input();
     let (rows, len, nnz) = (a.rows(), plan.output_rows(), a.nnz());
     // The scratch column pointer of the counting sort becomes the output row pointer.
@@ -35,5 +35,5 @@ pub fn column_stack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError>
         *c = I::ZERO;
     }
     row_ptr.resize(len + 1, I::from_usize(nnz));
-    Ok(Csr::from_kernel(len, 1, row_ptr, col_idx, values))
+    Ok(CsrParts::new(len, 1, row_ptr, col_idx, values))
 }

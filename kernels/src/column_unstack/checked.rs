@@ -1,4 +1,5 @@
 //! Bounds-checked column unstack: the raw algorithm with slice indexing on every access.
+#![forbid(unsafe_code)]
 // Indexing by loop counters is the point of this variant: it measures what bounds checks cost.
 #![allow(clippy::needless_range_loop)]
 
@@ -7,10 +8,10 @@ use num_complex::Complex64;
 use super::Plan;
 use crate::alloc::try_filled;
 use crate::transpose::checked::{prefix_sum, shift};
-use crate::{Csr, Index, KernelError};
+use crate::{CsrParts, Index, KernelError};
 
 /// Unstacks the plan's input; see [`super`] for the algorithm.
-pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError> {
     let v = plan.input();
     let (rows, cols) = plan.shape();
     let (len, nnz) = (v.rows(), v.nnz());
@@ -35,7 +36,7 @@ pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelErro
         row_ptr[i] = I::from_usize(d + 1);
     });
     shift(&mut row_ptr, rows);
-    Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
+    Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
 }
 
 /// Calls `visit(e, i, j)` for each entry `e < nnz` whose row number is `flat[e] = j * rows + i`,

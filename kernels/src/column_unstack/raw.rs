@@ -1,14 +1,18 @@
 //! Raw-pointer column unstack: writes into uninitialised buffers, no checks inside the loops.
+#![allow(
+    unsafe_code,
+    reason = "the raw variant: pointer loops, a SAFETY comment on each block"
+)]
 
 use num_complex::Complex64;
 
 use super::Plan;
 use crate::alloc::try_with_capacity;
 use crate::transpose::raw::{prefix_sum, shift};
-use crate::{Csr, Index, KernelError};
+use crate::{CsrParts, Index, KernelError};
 
 /// Unstacks the plan's input; see [`super`] for the algorithm.
-pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError> {
     let v = plan.input();
     let (rows, cols) = plan.shape();
     let (len, nnz) = (v.rows(), v.nnz());
@@ -71,7 +75,7 @@ pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelErro
         col_idx.set_len(nnz);
         values.set_len(nnz);
     }
-    Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
+    Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
 }
 
 /// Calls `visit(e, i, j)` for each entry `e < nnz` whose row number is `flat[e] = j * rows + i`,

@@ -8,10 +8,10 @@ use num_complex::Complex64;
 use super::Plan;
 use crate::alloc::try_filled;
 use crate::transpose::safe::{prefix_sum, shift};
-use crate::{Csr, Index, KernelError};
+use crate::{CsrParts, Index, KernelError};
 
 /// Unstacks the plan's input; see [`super`] for the algorithm.
-pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError> {
     let v = plan.input();
     let (rows, cols) = plan.shape();
     let nnz = v.nnz();
@@ -37,7 +37,7 @@ pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelErro
         *next = I::from_usize(d + 1);
     }
     shift(&mut row_ptr);
-    Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
+    Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
 }
 
 /// `(i, j)` of each row number `flat[e] = j * rows + i`, in order, found from the previous

@@ -10,7 +10,7 @@ use num_complex::Complex64;
 
 use super::ParseErrorKind as Kind;
 use super::{Field, Header, Limits, MtxError, ReadReport, Symmetry};
-use crate::csr::check_fits;
+use crate::checks::check_fits;
 use crate::{Csr, CsrError, Index};
 
 /// Entries reserved before reading, whatever the size line claims; the buffer then grows with

@@ -1,12 +1,13 @@
 //! Bounds-checked permute: the raw walk with slice indexing on every access.
+#![forbid(unsafe_code)]
 
 use super::Plan;
 use crate::alloc::try_filled;
 use crate::permute_indices::checked::scatter;
-use crate::{Csr, Index, KernelError};
+use crate::{CsrParts, Index, KernelError};
 
 /// Permutes the plan's input; see [`super`] for the algorithm.
-pub fn permute<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+pub fn permute<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError> {
     let size = plan.size();
     let (outer, (inner_dim, inner_stride)) = plan.walk();
     let mut p = try_filled(size, 0usize)?;

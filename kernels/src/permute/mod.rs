@@ -160,12 +160,20 @@ impl<'a, I: Index> Plan<'a, I> {
     }
 
     /// Runs the plan with `variant`.
+    #[allow(
+        unsafe_code,
+        reason = "the one trusted step from the variants' output to a `Csr`"
+    )]
     pub fn run(&self, variant: Variant) -> Result<Csr<I>, KernelError> {
-        match variant {
+        let parts = match variant {
             Variant::Raw => raw::permute(self),
             Variant::Checked => checked::permute(self),
             Variant::Safe => safe::permute(self),
-        }
+        }?;
+        // SAFETY: the walk yields a permutation of `0..prod(dims)` (the guarantees on `Plan`),
+        // so `scatter_axes` hands `scatter` a permutation of the rows and one of the columns,
+        // and `scatter` builds a valid matrix from any such pair (`permute_indices::Plan::run`).
+        Ok(unsafe { parts.assume_valid() })
     }
 
     /// The matrix to permute.

@@ -1,12 +1,16 @@
 //! Raw-pointer permute: writes `p` into an uninitialised buffer, no checks inside the walk.
+#![allow(
+    unsafe_code,
+    reason = "the raw variant: pointer loops, a SAFETY comment on each block"
+)]
 
 use super::Plan;
 use crate::alloc::{try_filled, try_with_capacity};
 use crate::permute_indices::raw::scatter;
-use crate::{Csr, Index, KernelError};
+use crate::{CsrParts, Index, KernelError};
 
 /// Permutes the plan's input; see [`super`] for the algorithm.
-pub fn permute<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+pub fn permute<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError> {
     let size = plan.size();
     let (outer, (inner_dim, inner_stride)) = plan.walk();
     let mut p = try_with_capacity::<usize>(size)?;

@@ -5,10 +5,10 @@
 use super::Plan;
 use crate::alloc::{try_filled, try_with_capacity};
 use crate::permute_indices::safe::scatter;
-use crate::{Csr, Index, KernelError};
+use crate::{CsrParts, Index, KernelError};
 
 /// Permutes the plan's input; see [`super`] for the algorithm.
-pub fn permute<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+pub fn permute<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError> {
     let size = plan.size();
     let (outer, (inner_dim, inner_stride)) = plan.walk();
     let mut p = try_with_capacity::<usize>(size)?;

@@ -1,4 +1,5 @@
 //! Bounds-checked permute_indices: the raw algorithm with slice indexing on every access.
+#![forbid(unsafe_code)]
 #![allow(
     clippy::needless_range_loop,
     reason = "the checked variant indexes on purpose, to measure what bounds checks cost"
@@ -8,10 +9,10 @@ use num_complex::Complex64;
 
 use super::{Path, Plan, SHORT_ROW, empty, long_row_scratch};
 use crate::alloc::try_filled;
-use crate::{Csr, Index, KernelError};
+use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Permutes the plan's input; see [`super`] for the algorithm.
-pub fn permute_indices<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+pub fn permute_indices<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols) = plan.permutations();
     scatter(plan.input(), rows, cols, plan.path())
 }
@@ -26,7 +27,7 @@ pub(crate) fn scatter<I: Index>(
     row_perm: &[usize],
     col_perm: &[usize],
     forced: Option<Path>,
-) -> Result<Csr<I>, KernelError> {
+) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     // Seeded bug B2 (see the raw variant): the density test before the nnz == 0 guard.
     #[cfg(feature = "bug-permute-zero-nnz")]
@@ -61,7 +62,7 @@ fn gather<I: Index>(
     a: &Csr<I>,
     inv_row: &[usize],
     col_perm: &[usize],
-) -> Result<Csr<I>, KernelError> {
+) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     let (in_ptr, in_col, in_val) = (a.row_ptr(), a.col_idx(), a.values());
     let mut row_ptr = try_filled(rows + 1, I::ZERO)?;
@@ -110,7 +111,7 @@ fn gather<I: Index>(
         end += len;
         row_ptr[new_row + 1] = I::from_usize(end);
     }
-    Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
+    Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
 }
 
 /// General path: (a) buckets `(new row, value)` pairs by new column, visiting output rows in
@@ -119,7 +120,7 @@ fn counting_sort<I: Index>(
     a: &Csr<I>,
     inv_row: Vec<usize>,
     col_perm: &[usize],
-) -> Result<Csr<I>, KernelError> {
+) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     let (in_ptr, in_col, in_val) = (a.row_ptr(), a.col_idx(), a.values());
     // (a) Entries per input column, then the start of each new column's bucket, then the next
@@ -165,5 +166,5 @@ fn counting_sort<I: Index>(
             cursor[r] += 1;
         }
     }
-    Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
+    Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
 }

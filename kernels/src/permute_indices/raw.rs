@@ -1,4 +1,8 @@
 //! Raw-pointer permute_indices: writes into uninitialised buffers, no checks inside the loops.
+#![allow(
+    unsafe_code,
+    reason = "the raw variant: pointer loops, a SAFETY comment on each block"
+)]
 
 use std::slice;
 
@@ -6,10 +10,10 @@ use num_complex::Complex64;
 
 use super::{Path, Plan, SHORT_ROW, empty, long_row_scratch};
 use crate::alloc::try_with_capacity;
-use crate::{Csr, Index, KernelError};
+use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Permutes the plan's input; see [`super`] for the algorithm.
-pub fn permute_indices<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+pub fn permute_indices<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols) = plan.permutations();
     // SAFETY: the plan checked that `rows` and `cols` are permutations of 0..input.rows() and
     // 0..input.cols().
@@ -27,7 +31,7 @@ pub(crate) unsafe fn scatter<I: Index>(
     row_perm: &[usize],
     col_perm: &[usize],
     forced: Option<Path>,
-) -> Result<Csr<I>, KernelError> {
+) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     // Seeded bug B2: the density test before the guard that keeps its division defined, as in
     // QuTiP before 2dd468058.
@@ -75,7 +79,7 @@ unsafe fn gather<I: Index>(
     a: &Csr<I>,
     inv_row: &[usize],
     col_perm: &[usize],
-) -> Result<Csr<I>, KernelError> {
+) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     let mut row_ptr = try_with_capacity::<I>(rows + 1)?;
     let mut col_idx = try_with_capacity::<I>(nnz)?;
@@ -159,7 +163,7 @@ unsafe fn gather<I: Index>(
         values.set_len(nnz);
     }
     // Rows hold distinct columns (col_perm is a permutation) in increasing order (insertion sort).
-    Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
+    Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
 }
 
 /// Turns the entry counts of the input columns into the bucket starts of the new columns
@@ -197,7 +201,7 @@ unsafe fn counting_sort<I: Index>(
     a: &Csr<I>,
     mut inv_row: Vec<usize>,
     col_perm: &[usize],
-) -> Result<Csr<I>, KernelError> {
+) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     let (in_ptr, in_col, in_val) = (
         a.row_ptr().as_ptr(),
@@ -302,5 +306,5 @@ unsafe fn counting_sort<I: Index>(
         values.set_len(nnz);
     }
     // Columns are visited in increasing order, so each row's columns increase; they are < cols.
-    Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
+    Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
 }

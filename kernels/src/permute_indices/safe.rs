@@ -6,10 +6,10 @@ use num_complex::Complex64;
 
 use super::{Path, Plan, SHORT_ROW, empty, long_row_scratch};
 use crate::alloc::{try_filled, try_with_capacity};
-use crate::{Csr, Index, KernelError};
+use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Permutes the plan's input; see [`super`] for the algorithm.
-pub fn permute_indices<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+pub fn permute_indices<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols) = plan.permutations();
     scatter(plan.input(), rows, cols, plan.path())
 }
@@ -24,7 +24,7 @@ pub(crate) fn scatter<I: Index>(
     row_perm: &[usize],
     col_perm: &[usize],
     forced: Option<Path>,
-) -> Result<Csr<I>, KernelError> {
+) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     if nnz == 0 {
         return empty(rows, cols);
@@ -62,7 +62,7 @@ fn gather<I: Index>(
     a: &Csr<I>,
     inv_row: &[usize],
     col_perm: &[usize],
-) -> Result<Csr<I>, KernelError> {
+) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     let mut row_ptr = try_filled(rows + 1, I::ZERO)?;
     let mut col_idx = try_filled(nnz, I::ZERO)?;
@@ -113,7 +113,7 @@ fn gather<I: Index>(
         end += in_col.len();
         *out_end = I::from_usize(end);
     }
-    Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
+    Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
 }
 
 /// General path: (a) buckets `(new row, value)` pairs by new column, visiting output rows in
@@ -122,7 +122,7 @@ fn counting_sort<I: Index>(
     a: &Csr<I>,
     inv_row: Vec<usize>,
     col_perm: &[usize],
-) -> Result<Csr<I>, KernelError> {
+) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     // (a) Entries per input column, then the start of each new column's bucket, then the next
     // free slot of input column j's bucket (that of new column col_perm[j]).
@@ -171,5 +171,5 @@ fn counting_sort<I: Index>(
             *slot += 1;
         }
     }
-    Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
+    Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
 }

@@ -1,11 +1,12 @@
 //! Bounds-checked reshape: the raw algorithm with slice indexing on every access.
+#![forbid(unsafe_code)]
 
 use super::Plan;
 use crate::alloc::try_filled;
-use crate::{Csr, Index, KernelError};
+use crate::{CsrParts, Index, KernelError};
 
 /// Reshapes the plan's input; see [`super`] for the algorithm.
-pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError> {
     let a = plan.input();
     let (rows, cols) = plan.shape();
     let (in_rows, in_cols, nnz) = (a.rows(), a.cols(), a.nnz());
@@ -40,5 +41,5 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
         out_row += 1;
         row_ptr[out_row] = I::from_usize(nnz);
     }
-    Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
+    Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
 }

@@ -11,6 +11,7 @@ pub mod checked;
 pub mod raw;
 pub mod safe;
 
+use crate::checks::{checked_size, fits, row_ptr_len};
 use crate::{Csr, Index, KernelError, Variant};
 
 /// A reshape whose parameters have been checked against its input.
@@ -48,7 +49,7 @@ impl<'a, I: Index> Plan<'a, I> {
         }
         fits::<I>("rows", rows)?;
         fits::<I>("cols", cols)?;
-        crate::transpose::row_ptr_len(rows)?;
+        row_ptr_len(rows)?;
         Ok(Plan { input, rows, cols })
     }
 
@@ -63,25 +64,11 @@ impl<'a, I: Index> Plan<'a, I> {
     }
 }
 
-/// `a * b`, or [`KernelError::Overflow`] naming `what`.
-pub(crate) fn checked_size(what: &'static str, a: usize, b: usize) -> Result<usize, KernelError> {
-    a.checked_mul(b).ok_or(KernelError::Overflow { what, a, b })
-}
-
-/// Checks that an output dimension fits the index type `I`.
-pub(crate) fn fits<I: Index>(what: &'static str, value: usize) -> Result<(), KernelError> {
-    if value > I::MAX {
-        return Err(KernelError::IndexOverflow {
-            what,
-            value,
-            bits: I::BITS,
-            max: I::MAX,
-        });
-    }
-    Ok(())
-}
-
 /// Reshapes `a` to `rows x cols` (C order) with the chosen variant.
+#[allow(
+    unsafe_code,
+    reason = "the one trusted step from the variants' output to a `Csr`"
+)]
 pub fn reshape<I: Index>(
     a: &Csr<I>,
     rows: usize,
@@ -89,9 +76,15 @@ pub fn reshape<I: Index>(
     variant: Variant,
 ) -> Result<Csr<I>, KernelError> {
     let plan = Plan::new(a, rows, cols)?;
-    match variant {
+    let parts = match variant {
         Variant::Raw => raw::reshape(&plan),
         Variant::Checked => checked::reshape(&plan),
         Variant::Safe => safe::reshape(&plan),
-    }
+    }?;
+    // SAFETY: every variant runs the walk of the module doc on a plan whose `rows * cols` equals
+    // the input's size and whose dimensions and `rows + 1` fit (`Plan::new`): each input entry
+    // keeps its position in CSR order, its flat index maps to one `(row, col)` with `col < cols`,
+    // strictly increasing within a row because the input's flat indices increase, and the row
+    // pointer counts entries per row from 0 to nnz.
+    Ok(unsafe { parts.assume_valid() })
 }

@@ -1,11 +1,15 @@
 //! Raw-pointer reshape: writes into uninitialised buffers, no checks inside the loop.
+#![allow(
+    unsafe_code,
+    reason = "the raw variant: pointer loops, a SAFETY comment on each block"
+)]
 
 use super::Plan;
 use crate::alloc::try_with_capacity;
-use crate::{Csr, Index, KernelError};
+use crate::{CsrParts, Index, KernelError};
 
 /// Reshapes the plan's input; see [`super`] for the algorithm.
-pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError> {
     let a = plan.input();
     let (rows, cols) = plan.shape();
     let (in_rows, in_cols, nnz) = (a.rows(), a.cols(), a.nnz());
@@ -64,5 +68,5 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
     }
     // The walk emits entries in flat-index order, so row pointers are non-decreasing from 0 to nnz
     // and columns strictly increase within a row and are below `cols`.
-    Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
+    Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
 }

@@ -3,10 +3,10 @@
 
 use super::Plan;
 use crate::alloc::{try_filled, try_with_capacity};
-use crate::{Csr, Index, KernelError};
+use crate::{CsrParts, Index, KernelError};
 
 /// Reshapes the plan's input; see [`super`] for the algorithm.
-pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError> {
     let a = plan.input();
     let (rows, cols) = plan.shape();
     let nnz = a.nnz();
@@ -35,5 +35,5 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
         base += a.cols();
     }
     row_ptr[out_row + 1..].fill(I::from_usize(nnz));
-    Ok(Csr::from_kernel(rows, cols, row_ptr, col_idx, values))
+    Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
 }

@@ -1,4 +1,5 @@
 //! Bounds-checked transpose: the raw algorithm with slice indexing on every access.
+#![forbid(unsafe_code)]
 // Indexing by loop counters is the point of this variant: it measures what bounds checks cost.
 #![allow(clippy::needless_range_loop)]
 
@@ -6,10 +7,10 @@ use num_complex::Complex64;
 
 use super::{Path, Plan};
 use crate::alloc::try_filled;
-use crate::{Csr, Index, KernelError};
+use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Transposes the plan's input; see [`super`] for the algorithm.
-pub fn transpose<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+pub fn transpose<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError> {
     let a = plan.input();
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     let mut row_ptr = try_filled(cols + 1, I::ZERO)?;
@@ -24,7 +25,7 @@ pub fn transpose<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
         |i, _| i,
     )?;
     shift(&mut row_ptr, cols);
-    Ok(Csr::from_kernel(cols, rows, row_ptr, col_idx, values))
+    Ok(CsrParts::new(cols, rows, row_ptr, col_idx, values))
 }
 
 /// Counting sort of `a`'s entries by column along `path`: entry `(i, j)` with value `v` goes to

@@ -1,4 +1,8 @@
 //! Raw-pointer transpose: writes into uninitialised buffers, no checks inside the loops.
+#![allow(
+    unsafe_code,
+    reason = "the raw variant: pointer loops, a SAFETY comment on each block"
+)]
 
 use std::ptr;
 
@@ -6,10 +10,10 @@ use num_complex::Complex64;
 
 use super::{Path, Plan};
 use crate::alloc::try_with_capacity;
-use crate::{Csr, Index, KernelError};
+use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Transposes the plan's input; see [`super`] for the algorithm.
-pub fn transpose<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
+pub fn transpose<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError> {
     let a = plan.input();
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     // cols + 1 does not overflow (plan).
@@ -41,7 +45,7 @@ pub fn transpose<I: Index>(plan: &Plan<'_, I>) -> Result<Csr<I>, KernelError> {
     }
     // Row pointers run from 0 to nnz by counts; input rows were scattered in increasing order,
     // so every output row is strictly increasing and below `rows`.
-    Ok(Csr::from_kernel(cols, rows, row_ptr, col_idx, values))
+    Ok(CsrParts::new(cols, rows, row_ptr, col_idx, values))
 }
 
 /// Counting sort of `a`'s entries by column (passes 1 to 3 of [`super`]) along `path`: entry
