@@ -157,29 +157,8 @@ pub struct FuzzStat {
 }
 
 /// One deterministic count of one kernel call (`reports/data/counts.json`, written by `cargo bench
-/// --bench counts`).
-///
-/// The file is `{"machine": ..., "date": "...", "tool_version": "gungraun ..., valgrind-...",
-/// "results": [{"id": "reshape/uniform/raw/32/10000", "nnz": 10012, "instructions": 123456,
-/// "branches": 2345, "branch_misses": 12, "l1_misses": 3456, "ll_misses": 789}]}`: Callgrind's
-/// counts of one call, the input built outside the measured region.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct CountResult {
-    /// `<kernel>/<family>/<variant>/<index>/<nnz>` (the criterion id, nominal nnz).
-    pub id: String,
-    /// The input's actual stored entries: per-nonzero figures divide by this.
-    pub nnz: u64,
-    /// Instructions executed (Callgrind `Ir`).
-    pub instructions: u64,
-    /// Conditional branches executed (`Bc`).
-    pub branches: u64,
-    /// Mispredicted conditional branches (`Bcm`).
-    pub branch_misses: u64,
-    /// First-level cache misses (`I1mr + D1mr + D1mw`).
-    pub l1_misses: u64,
-    /// Last-level cache misses (`ILmr + DLmr + DLmw`).
-    pub ll_misses: u64,
-}
+/// --bench counts`): the writer's own row type, so the two sides cannot drift.
+pub use rawcheck_benches::counts::CountRow;
 
 /// One examined variant file of `scripts/asm-checks --json` (`reports/data/checks.json`).
 ///

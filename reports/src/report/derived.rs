@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::bench::{BenchId, Timing};
-use super::data::{CheckFile, CountResult};
+use super::data::{CheckFile, CountRow};
 use super::timing::RAW;
 
 /// A variant's mean time over raw's on the same matrix, with the interval propagated from the
@@ -130,7 +130,7 @@ pub struct PerNnz {
 }
 
 impl PerNnz {
-    fn of(c: &CountResult) -> PerNnz {
+    fn of(c: &CountRow) -> PerNnz {
         let n = c.nnz.max(1) as f64;
         PerNnz {
             instructions: c.instructions as f64 / n,
@@ -151,9 +151,9 @@ pub struct Extra {
 
 /// Pairs every count record with raw's on the same matrix. Records with an id of another shape
 /// are returned as skipped, with the reason.
-pub fn counted(results: &[CountResult]) -> (Vec<Counted>, Vec<String>) {
+pub fn counted(results: &[CountRow]) -> (Vec<Counted>, Vec<String>) {
     let mut skipped = Vec::new();
-    let mut by_id: BTreeMap<BenchId, &CountResult> = BTreeMap::new();
+    let mut by_id: BTreeMap<BenchId, &CountRow> = BTreeMap::new();
     for r in results {
         match BenchId::parse(&r.id) {
             Some(id) => {
@@ -184,7 +184,7 @@ pub fn counted(results: &[CountResult]) -> (Vec<Counted>, Vec<String>) {
 }
 
 /// `variant`'s counts beyond `raw`'s, per nonzero of the variant's input.
-fn extra(variant: &CountResult, raw: &CountResult) -> Extra {
+fn extra(variant: &CountRow, raw: &CountRow) -> Extra {
     let n = variant.nnz.max(1) as f64;
     let diff = |v: u64, r: u64| (v as f64 - r as f64) / n;
     Extra {
@@ -299,7 +299,7 @@ mod tests {
 
     #[test]
     fn counts_per_nonzero_against_raw() {
-        let c = |id: &str, nnz, instructions, branches, ll_misses| CountResult {
+        let c = |id: &str, nnz, instructions, branches, ll_misses| CountRow {
             id: id.into(),
             nnz,
             instructions,

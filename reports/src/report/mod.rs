@@ -30,7 +30,7 @@ use rawcheck_kernels::output;
 
 pub use bench::{BenchId, Timing, load_criterion, load_peers};
 pub use data::{
-    Check, CheckFile, CountResult, DataSource, Dataset, FuzzStat, HuntCell, PeerResult, Provenance,
+    Check, CheckFile, CountRow, DataSource, Dataset, FuzzStat, HuntCell, PeerResult, Provenance,
     State, load_json,
 };
 pub use derived::{CheckCount, Counted, Extra, PerNnz, Ratio, check_count, counted, median_ratio};
@@ -67,7 +67,7 @@ pub struct ReportData {
     /// The fuzzing runs.
     pub fuzz: DataSource<FuzzStat>,
     /// Callgrind's counts of one call per benchmark id.
-    pub counts: DataSource<CountResult>,
+    pub counts: DataSource<CountRow>,
     /// The bounds checks surviving in each variant file.
     pub checks: DataSource<CheckFile>,
 }

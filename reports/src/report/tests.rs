@@ -405,7 +405,7 @@ fn generate_writes_index_html() {
 
 #[test]
 fn counts_and_checks_of_the_fixture_parse() {
-    let counts = load_json::<CountResult>(&fixture().join("counts.json"));
+    let counts = load_json::<CountRow>(&fixture().join("counts.json"));
     assert_eq!(counts.records().len(), 14);
     let p = counts.provenance().unwrap();
     assert_eq!(p.date.as_deref(), Some("2025-06-03T09:00:00Z"));
@@ -458,7 +458,7 @@ fn counts_and_checks_of_the_fixture_parse() {
 
 #[test]
 fn derived_counts_and_checks_of_the_fixture() {
-    let counts = load_json::<CountResult>(&fixture().join("counts.json"));
+    let counts = load_json::<CountRow>(&fixture().join("counts.json"));
     let (records, skipped) = counted(counts.records());
     assert_eq!(records.len(), 13);
     assert_eq!(skipped.len(), 1);
