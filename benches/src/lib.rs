@@ -16,6 +16,7 @@
 
 pub mod counts;
 pub mod kernels;
+pub mod machine;
 pub mod peers;
 mod profile;
 mod sources;

@@ -197,15 +197,7 @@ fn command_line(program: &str, args: &[&str]) -> String {
 
 /// The machine object of the other data files: CPU model, logical cores, OS, load average.
 fn machine() -> serde_json::Value {
-    let cpu = fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines().find_map(|line| {
-                let (key, value) = line.split_once(':')?;
-                (key.trim() == "model name").then(|| value.trim().to_owned())
-            })
-        })
-        .unwrap_or_else(|| "?".to_owned());
+    let cpu = crate::machine::cpu_model().unwrap_or_else(|| "?".to_owned());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let load = fs::read_to_string("/proc/loadavg")
         .ok()

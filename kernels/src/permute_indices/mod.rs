@@ -216,11 +216,10 @@ impl<I: Index> Plan<'_, I> {
             Variant::Checked => checked::permute_indices(self),
             Variant::Safe => safe::permute_indices(self),
         }?;
-        // SAFETY: `rows` and `cols` are permutations of the input's rows and columns
-        // (`Plan::new`), so each path of the module doc moves every entry once to an in-range
-        // `(rows[i], cols[j])`, keeps the shape (which fits `I`), counts the row pointer from 0
-        // to nnz, and leaves each row's columns sorted and, being images of distinct columns,
-        // strictly increasing.
+        // SAFETY: `rows`, `cols` are permutations of the input's axes (`Plan::new`), so each path
+        // of the module doc moves every entry once to an in-range `(rows[i], cols[j])`, keeps the
+        // shape (fits `I`), counts the row pointer from 0 to nnz, and sorts each row's columns,
+        // strictly increasing as images of distinct columns.
         Ok(unsafe { parts.assume_valid() })
     }
 }

@@ -81,10 +81,9 @@ pub fn reshape<I: Index>(
         Variant::Checked => checked::reshape(&plan),
         Variant::Safe => safe::reshape(&plan),
     }?;
-    // SAFETY: every variant runs the walk of the module doc on a plan whose `rows * cols` equals
-    // the input's size and whose dimensions and `rows + 1` fit (`Plan::new`): each input entry
-    // keeps its position in CSR order, its flat index maps to one `(row, col)` with `col < cols`,
-    // strictly increasing within a row because the input's flat indices increase, and the row
-    // pointer counts entries per row from 0 to nnz.
+    // SAFETY: the variants walk the module doc's path on a plan whose `rows * cols` is the input's
+    // size and whose dimensions and `rows + 1` fit (`Plan::new`): entries keep their CSR order,
+    // each flat index maps to one `(row, col)`, `col < cols`, increasing within a row as the
+    // input's flat indices do, and the row pointer counts entries per row from 0 to nnz.
     Ok(unsafe { parts.assume_valid() })
 }

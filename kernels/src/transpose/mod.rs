@@ -184,10 +184,9 @@ pub fn run<I: Index>(plan: &Plan<'_, I>, variant: Variant) -> Result<Csr<I>, Ker
         Variant::Checked => checked::transpose(plan),
         Variant::Safe => safe::transpose(plan),
     }?;
-    // SAFETY: every variant runs the counting sort of the module doc on a plan whose output
-    // dimensions fit `I` (`Plan::with_path`): the row pointer is the prefix sum of the input's
-    // column counts (0 to nnz), each input entry `(r, c)` lands once in output row `c` with
-    // column `r < input.rows()`, and input rows are scattered in increasing `r`, so every output
-    // row's columns increase.
+    // SAFETY: the variants run the module doc's counting sort on a plan whose output dimensions
+    // fit `I` (`Plan::with_path`): the row pointer is the prefix sum of the column counts (0 to
+    // nnz), each entry `(r, c)` lands once in output row `c` with column `r < input.rows()`, and
+    // rows are scattered in increasing `r`, so every output row's columns increase.
     Ok(unsafe { parts.assume_valid() })
 }

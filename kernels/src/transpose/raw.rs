@@ -176,11 +176,10 @@ unsafe fn partitioned<I: Index>(
         let (start, end) =
             unsafe { ((*in_ptr.add(i)).to_usize(), (*in_ptr.add(i + 1)).to_usize()) };
         for k in start..end {
-            // SAFETY: start <= k < end <= nnz (Csr invariant 2); column c < cols (invariant 3), so
-            // bucket c >> shift < buckets, whose cursor holds the start of its range plus the
-            // entries placed in it so far: d < end of the range <= nnz, the capacity of
-            // `out_idx`, `out_val` and `bucket_col`, and no position is handed out twice.
-            // key(i, c) fits I (caller); c < cols fits I (Csr invariant 1).
+            // SAFETY: k < end <= nnz (Csr invariant 2); c < cols (3, fits I by 1), so bucket
+            // c >> shift < buckets, whose cursor is its range's start plus the entries placed:
+            // d < range end <= nnz, the capacity of `out_idx`, `out_val`, `bucket_col`, and no
+            // position is handed out twice. key(i, c) fits I (caller).
             unsafe {
                 let c = (*in_col.add(k)).to_usize();
                 let cursor = next_ptr.add(c >> shift);

@@ -5,15 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// One line describing this machine: CPU model, logical cores, kernel and architecture, distribution.
 pub fn this_machine() -> String {
-    let cpu = fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|info| {
-            info.lines().find_map(|line| {
-                let (key, value) = line.split_once(':')?;
-                (key.trim() == "model name").then(|| value.trim().to_owned())
-            })
-        })
-        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let cpu = rawcheck_benches::machine::cpu_model().unwrap_or_else(|| "unknown CPU".to_owned());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     let proc_line = |path: &str| fs::read_to_string(path).map(|s| s.trim().to_owned()).ok();
     let kernel = match (
