@@ -1,0 +1,160 @@
+//! `rawcheck-mutants`: lists the generated mutants, or writes the schematised tree.
+//!
+//! ```text
+//! rawcheck-mutants list [--json | --summary] [--root DIR]
+//! rawcheck-mutants apply --out DIR [--root DIR] [--no-check]
+//! ```
+//!
+//! `--root` is the repository (default: the nearest directory above the current one holding
+//! `kernels/src/lib.rs`). Errors print one line starting `error:` and exit with status 1.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use rawcheck_mutants::ops::Operator;
+use rawcheck_mutants::{Entry, apply, catalogue};
+
+const USAGE: &str = "usage: rawcheck-mutants list [--json | --summary] [--root DIR] | \
+                     rawcheck-mutants apply --out DIR [--root DIR] [--no-check]";
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The parsed command line.
+#[derive(Default)]
+struct Args {
+    command: String,
+    json: bool,
+    summary: bool,
+    check: bool,
+    root: Option<PathBuf>,
+    out: Option<PathBuf>,
+}
+
+fn parse(args: Vec<String>) -> Result<Args, String> {
+    let mut it = args.into_iter();
+    let mut a = Args {
+        command: it.next().ok_or(USAGE)?,
+        check: true,
+        ..Args::default()
+    };
+    if !matches!(a.command.as_str(), "list" | "apply") {
+        return Err(format!("unknown command {:?}; {USAGE}", a.command));
+    }
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .map(PathBuf::from)
+                .ok_or(format!("{name} needs a value"))
+        };
+        match (a.command.as_str(), arg.as_str()) {
+            ("list", "--json") => a.json = true,
+            ("list", "--summary") => a.summary = true,
+            ("apply", "--no-check") => a.check = false,
+            ("apply", "--out") => a.out = Some(value("--out")?),
+            (_, "--root") => a.root = Some(value("--root")?),
+            _ => return Err(format!("unexpected argument {arg:?}; {USAGE}")),
+        }
+    }
+    if a.json && a.summary {
+        return Err(String::from("--json and --summary exclude each other"));
+    }
+    Ok(a)
+}
+
+/// The nearest directory from the current one upwards that holds `kernels/src/lib.rs`.
+fn find_root() -> Result<PathBuf, String> {
+    let cwd = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?;
+    cwd.ancestors()
+        .find(|d| d.join("kernels/src/lib.rs").is_file())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| {
+            format!(
+                "{} is not inside the rawcheck repository; give --root",
+                cwd.display()
+            )
+        })
+}
+
+fn run(args: Vec<String>) -> Result<(), String> {
+    let args = parse(args)?;
+    let root = match args.root {
+        Some(r) if r.join("kernels/src/lib.rs").is_file() => r,
+        Some(r) => return Err(format!("{} holds no kernels/src/lib.rs", r.display())),
+        None => find_root()?,
+    };
+    if args.command == "apply" {
+        let out = args.out.ok_or("apply needs --out DIR")?;
+        let applied = apply::apply(&root, &out, args.check)?;
+        for d in &applied.dropped {
+            eprintln!(
+                "dropped {:08x} ({} at {}:{}): {}",
+                d.mutant.id,
+                d.mutant.operator.name(),
+                d.mutant.file,
+                d.mutant.line,
+                d.reason
+            );
+        }
+        println!(
+            "{} mutants compiled into {} ({} dropped); catalogue in {}",
+            applied.kept.len(),
+            applied.workspace.display(),
+            applied.dropped.len(),
+            applied.workspace.join("mutants.json").display()
+        );
+        return Ok(());
+    }
+    let entries: Vec<Entry> = catalogue(&root)?
+        .iter()
+        .flat_map(|f| f.mutants.iter().map(Entry::from))
+        .collect();
+    if args.json {
+        let json = serde_json::to_string_pretty(&entries).map_err(|e| e.to_string())?;
+        println!("{json}");
+    } else if args.summary {
+        print_summary(&entries);
+    } else {
+        for e in &entries {
+            println!(
+                "{}  {}:{}  {}  {}  ->  {}",
+                e.id,
+                e.file,
+                e.line,
+                e.operator,
+                e.original,
+                if e.replacement.is_empty() {
+                    "(dropped)"
+                } else {
+                    &e.replacement
+                }
+            );
+        }
+    }
+    Ok(())
+}
+
+fn print_summary(entries: &[Entry]) {
+    println!("{} mutants", entries.len());
+    println!("\nper operator:");
+    for op in Operator::ALL {
+        let n = entries.iter().filter(|e| e.operator == op.name()).count();
+        println!("  {:<14} {n:>4}", op.name());
+    }
+    let mut per_file: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in entries {
+        *per_file.entry(&e.file).or_default() += 1;
+    }
+    println!("\nper file:");
+    for (file, n) in per_file {
+        println!("  {file:<40} {n:>4}");
+    }
+}
