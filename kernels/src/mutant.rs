@@ -12,7 +12,7 @@
 //! the fuzzer as a finding, and a campaign would count a typo as a kill.
 
 use std::io::Write;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// The ids of the mutants compiled into this build. Empty in the repository;
 /// `rawcheck-mutants apply` fills it in the copy.
@@ -21,20 +21,39 @@ pub const IDS: &[u32] = &[];
 /// The environment variable that picks the active mutant.
 pub const VAR: &str = "RAWCHECK_MUTANT";
 
-static ACTIVE: OnceLock<u32> = OnceLock::new();
+/// The active id once read; [`UNREAD`] before. A relaxed atomic: the fast path of every site is
+/// one load and one comparison (two threads that race on the first read both store the same
+/// value).
+static ACTIVE: AtomicU32 = AtomicU32::new(UNREAD);
+
+/// [`ACTIVE`] before the variable is read; no mutant has this id.
+const UNREAD: u32 = u32::MAX;
 
 /// The active mutant's id, 0 when none is.
 #[inline]
 pub fn current() -> u32 {
-    *ACTIVE.get_or_init(|| match from_env(std::env::var_os(VAR)) {
-        Ok(id) => id,
+    match ACTIVE.load(Ordering::Relaxed) {
+        UNREAD => read(),
+        id => id,
+    }
+}
+
+/// Reads [`VAR`] into [`ACTIVE`], or ends the process on a bad value.
+#[cold]
+#[inline(never)]
+fn read() -> u32 {
+    match from_env(std::env::var_os(VAR)) {
+        Ok(id) => {
+            ACTIVE.store(id, Ordering::Relaxed);
+            id
+        }
         Err(message) => {
             // Straight to the stream: `eprintln!` inside a test is captured by the harness and
             // lost when the process exits.
             let _ = writeln!(std::io::stderr(), "error: {message}");
             std::process::exit(1)
         }
-    })
+    }
 }
 
 /// Parses the value of [`VAR`]: `Ok(0)` when unset or empty, the id when it names a mutant in

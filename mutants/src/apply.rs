@@ -47,10 +47,28 @@ pub struct Applied {
     pub dropped: Vec<Dropped>,
 }
 
-/// Writes the schematised tree of `root` into `out`. With `check`, runs `cargo check` on it and
-/// drops every mutant the compiler refuses, until it builds.
-pub fn apply(root: &Path, out: &Path, check: bool) -> Result<Applied, String> {
-    let files = catalogue(root)?;
+/// Writes the schematised tree of `root` into `out`, with every mutant or, given `only`, with
+/// those alone (the other sites stay plain code, so they cost nothing). With `check`, runs
+/// `cargo check` on it and drops every mutant the compiler refuses, until it builds.
+pub fn apply(
+    root: &Path,
+    out: &Path,
+    only: Option<&BTreeSet<u32>>,
+    check: bool,
+) -> Result<Applied, String> {
+    let mut files = catalogue(root)?;
+    if let Some(only) = only {
+        let known: BTreeSet<u32> = files
+            .iter()
+            .flat_map(|f| f.mutants.iter().map(|m| m.id))
+            .collect();
+        if let Some(id) = only.difference(&known).next() {
+            return Err(format!("{id:08x} is not the id of a mutant"));
+        }
+        for f in &mut files {
+            f.mutants.retain(|m| only.contains(&m.id));
+        }
+    }
     prepare(out)?;
     let ws = out.join("rawcheck");
     let mut generated: BTreeSet<PathBuf> = files.iter().map(|f| root.join(&f.file)).collect();

@@ -65,7 +65,8 @@ fn fnv1a(bytes: &[u8]) -> u32 {
     })
 }
 
-/// The id of a mutant: hash of where it is and what it changes, never 0 (0 means "none").
+/// The id of a mutant: hash of where it is and what it changes, never 0 (0 means "none") nor
+/// `u32::MAX` (the switch's "not read yet").
 pub fn stable_id(
     file: &str,
     function: &str,
@@ -78,7 +79,7 @@ pub fn stable_id(
         "{file}\0{function}\0{}\0{original}\0{replacement}\0{occurrence}",
         op.name()
     );
-    fnv1a(key.as_bytes()).max(1)
+    fnv1a(key.as_bytes()).clamp(1, u32::MAX - 1)
 }
 
 /// The mutants of one file, with the source they were found in.

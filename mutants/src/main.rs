@@ -2,13 +2,13 @@
 //!
 //! ```text
 //! rawcheck-mutants list [--json | --summary] [--root DIR]
-//! rawcheck-mutants apply --out DIR [--root DIR] [--no-check]
+//! rawcheck-mutants apply --out DIR [--root DIR] [--only ID,ID..] [--no-check]
 //! ```
 //!
 //! `--root` is the repository (default: the nearest directory above the current one holding
 //! `kernels/src/lib.rs`). Errors print one line starting `error:` and exit with status 1.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -16,7 +16,7 @@ use rawcheck_mutants::ops::Operator;
 use rawcheck_mutants::{Entry, apply, catalogue};
 
 const USAGE: &str = "usage: rawcheck-mutants list [--json | --summary] [--root DIR] | \
-                     rawcheck-mutants apply --out DIR [--root DIR] [--no-check]";
+                     rawcheck-mutants apply --out DIR [--root DIR] [--only ID,ID..] [--no-check]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -37,6 +37,7 @@ struct Args {
     check: bool,
     root: Option<PathBuf>,
     out: Option<PathBuf>,
+    only: Option<BTreeSet<u32>>,
 }
 
 fn parse(args: Vec<String>) -> Result<Args, String> {
@@ -60,6 +61,10 @@ fn parse(args: Vec<String>) -> Result<Args, String> {
             ("list", "--summary") => a.summary = true,
             ("apply", "--no-check") => a.check = false,
             ("apply", "--out") => a.out = Some(value("--out")?),
+            ("apply", "--only") => {
+                let list = it.next().ok_or("--only needs a value")?;
+                a.only = Some(parse_ids(&list)?);
+            }
             (_, "--root") => a.root = Some(value("--root")?),
             _ => return Err(format!("unexpected argument {arg:?}; {USAGE}")),
         }
@@ -68,6 +73,18 @@ fn parse(args: Vec<String>) -> Result<Args, String> {
         return Err(String::from("--json and --summary exclude each other"));
     }
     Ok(a)
+}
+
+/// `ID,ID,..`: eight hex digits each.
+fn parse_ids(list: &str) -> Result<BTreeSet<u32>, String> {
+    list.split(',')
+        .map(|id| {
+            u32::from_str_radix(id, 16)
+                .ok()
+                .filter(|_| id.len() == 8 && id.bytes().all(|b| b.is_ascii_hexdigit()))
+                .ok_or_else(|| format!("--only: {id:?} is not a mutant id (eight hex digits)"))
+        })
+        .collect()
 }
 
 /// The nearest directory from the current one upwards that holds `kernels/src/lib.rs`.
@@ -93,7 +110,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
     };
     if args.command == "apply" {
         let out = args.out.ok_or("apply needs --out DIR")?;
-        let applied = apply::apply(&root, &out, args.check)?;
+        let applied = apply::apply(&root, &out, args.only.as_ref(), args.check)?;
         for d in &applied.dropped {
             eprintln!(
                 "dropped {:08x} ({} at {}:{}): {}",
