@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::ops::Mutant;
+use crate::ops::squash;
 use crate::schema::{self, Rendered};
-use crate::{Entry, catalogue};
+use crate::{Entry, UNCOMPILABLE, candidates, catalogue};
 
 /// The file that marks a directory as ours: `apply` refuses to write into any other non-empty
 /// directory.
@@ -47,16 +48,26 @@ pub struct Applied {
     pub dropped: Vec<Dropped>,
 }
 
-/// Writes the schematised tree of `root` into `out`, with every mutant or, given `only`, with
-/// those alone (the other sites stay plain code, so they cost nothing). With `check`, runs
-/// `cargo check` on it and drops every mutant the compiler refuses, until it builds.
-pub fn apply(
-    root: &Path,
-    out: &Path,
-    only: Option<&BTreeSet<u32>>,
-    check: bool,
-) -> Result<Applied, String> {
-    let mut files = catalogue(root)?;
+/// What to compile in and how.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Only these mutants (the other sites stay plain code, so they cost nothing).
+    pub only: Option<BTreeSet<u32>>,
+    /// Run `cargo check` and drop every mutant the compiler refuses, until the tree builds.
+    pub check: bool,
+    /// Start from every candidate, ignoring [`UNCOMPILABLE`], and rewrite that file with the
+    /// mutants dropped (implies `check`).
+    pub record: bool,
+}
+
+/// Writes the schematised tree of `root` into `out` (see [`Options`]).
+pub fn apply(root: &Path, out: &Path, options: &Options) -> Result<Applied, String> {
+    let mut files = if options.record {
+        candidates(root)?
+    } else {
+        catalogue(root)?
+    };
+    let (check, only) = (options.check || options.record, options.only.as_ref());
     if let Some(only) = only {
         let known: BTreeSet<u32> = files
             .iter()
@@ -129,6 +140,9 @@ pub fn apply(
         .iter()
         .flat_map(|f| f.mutants.iter().filter(|m| kept.contains(&m.id)).cloned())
         .collect();
+    if options.record {
+        record(root, &dropped)?;
+    }
     let entries: Vec<Entry> = kept.iter().map(Entry::from).collect();
     let json = serde_json::to_string_pretty(&entries).map_err(|e| e.to_string())?;
     write_if_changed(&ws.join("mutants.json"), &(json + "\n"))?;
@@ -137,6 +151,37 @@ pub fn apply(
         kept,
         dropped,
     })
+}
+
+/// Rewrites [`UNCOMPILABLE`] with `dropped`, in source order.
+fn record(root: &Path, dropped: &[Dropped]) -> Result<(), String> {
+    let mut lines: Vec<(&str, usize, String)> = dropped
+        .iter()
+        .map(|d| {
+            let m = &d.mutant;
+            let line = format!(
+                "{:08x}  {}:{}  {}  {}  ->  {}  # {}",
+                m.id,
+                m.file,
+                m.line,
+                m.operator.name(),
+                squash(&m.original),
+                squash(&m.replacement),
+                d.reason
+            );
+            (m.file.as_str(), m.line, line)
+        })
+        .collect();
+    lines.sort();
+    let mut text = String::from(
+        "# Mutants that do not type-check, left out of the catalogue; written by\n\
+         # `rawcheck-mutants apply --record --out DIR`.\n",
+    );
+    for (_, _, line) in lines {
+        text += &line;
+        text.push('\n');
+    }
+    write_if_changed(&root.join(UNCOMPILABLE), &text)
 }
 
 /// Creates `out` (or checks it is ours) and links `out/shared`.

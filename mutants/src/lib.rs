@@ -93,9 +93,41 @@ pub struct FileMutants {
     pub mutants: Vec<Mutant>,
 }
 
-/// Every mutant of the tree at `root`, file by file; an error names a file that cannot be read
-/// or parsed, or two mutants with the same id.
+/// The mutants known not to type-check (a replacement of another type, a pointer to another
+/// element type), one id per line with where it is and the compiler's reason, written by
+/// `rawcheck-mutants apply --record`; [`catalogue`] leaves them out.
+pub const UNCOMPILABLE: &str = "mutants/uncompilable.txt";
+
+/// The ids listed in [`UNCOMPILABLE`] under `root` (none when the file is missing).
+pub fn uncompilable(root: &Path) -> Result<std::collections::BTreeSet<u32>, String> {
+    let path = root.join(UNCOMPILABLE);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(Default::default());
+    };
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let id = l.split_whitespace().next().unwrap_or("");
+            u32::from_str_radix(id, 16)
+                .map_err(|_| format!("{}: {l:?} does not start with a mutant id", path.display()))
+        })
+        .collect()
+}
+
+/// The mutants of the tree at `root` that compile: [`candidates`] without those listed in
+/// [`UNCOMPILABLE`].
 pub fn catalogue(root: &Path) -> Result<Vec<FileMutants>, String> {
+    let skip = uncompilable(root)?;
+    let mut files = candidates(root)?;
+    for f in &mut files {
+        f.mutants.retain(|m| !skip.contains(&m.id));
+    }
+    Ok(files)
+}
+
+/// Every mutant the operators find in the tree at `root`, file by file; an error names a file
+/// that cannot be read or parsed, or two mutants with the same id.
+pub fn candidates(root: &Path) -> Result<Vec<FileMutants>, String> {
     let mut files = Vec::new();
     let mut ids = std::collections::HashMap::new();
     for (file, select) in scopes() {
@@ -163,6 +195,22 @@ mod tests {
 
     fn root() -> &'static Path {
         Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+    }
+
+    #[test]
+    fn the_uncompilable_list_names_only_candidates() {
+        let known: std::collections::BTreeSet<u32> = candidates(root())
+            .unwrap()
+            .iter()
+            .flat_map(|f| f.mutants.iter().map(|m| m.id))
+            .collect();
+        let listed = uncompilable(root()).unwrap();
+        assert!(!listed.is_empty());
+        let stale: Vec<String> = listed
+            .difference(&known)
+            .map(|id| format!("{id:08x}"))
+            .collect();
+        assert!(stale.is_empty(), "stale ids in {UNCOMPILABLE}: {stale:?}");
     }
 
     #[test]

@@ -2,13 +2,14 @@
 //!
 //! ```text
 //! rawcheck-mutants list [--json | --summary] [--root DIR]
-//! rawcheck-mutants apply --out DIR [--root DIR] [--only ID,ID..] [--no-check]
+//! rawcheck-mutants apply --out DIR [--root DIR] [--only ID,ID..] [--no-check | --record]
 //! ```
 //!
 //! `--root` is the repository (default: the nearest directory above the current one holding
 //! `kernels/src/lib.rs`). Errors print one line starting `error:` and exit with status 1.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -16,7 +17,7 @@ use rawcheck_mutants::ops::Operator;
 use rawcheck_mutants::{Entry, apply, catalogue};
 
 const USAGE: &str = "usage: rawcheck-mutants list [--json | --summary] [--root DIR] | \
-                     rawcheck-mutants apply --out DIR [--root DIR] [--only ID,ID..] [--no-check]";
+                     rawcheck-mutants apply --out DIR [--root DIR] [--only ID,ID..] [--no-check | --record]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -35,6 +36,7 @@ struct Args {
     json: bool,
     summary: bool,
     check: bool,
+    record: bool,
     root: Option<PathBuf>,
     out: Option<PathBuf>,
     only: Option<BTreeSet<u32>>,
@@ -60,6 +62,7 @@ fn parse(args: Vec<String>) -> Result<Args, String> {
             ("list", "--json") => a.json = true,
             ("list", "--summary") => a.summary = true,
             ("apply", "--no-check") => a.check = false,
+            ("apply", "--record") => a.record = true,
             ("apply", "--out") => a.out = Some(value("--out")?),
             ("apply", "--only") => {
                 let list = it.next().ok_or("--only needs a value")?;
@@ -68,6 +71,11 @@ fn parse(args: Vec<String>) -> Result<Args, String> {
             (_, "--root") => a.root = Some(value("--root")?),
             _ => return Err(format!("unexpected argument {arg:?}; {USAGE}")),
         }
+    }
+    if a.record && (!a.check || a.only.is_some()) {
+        return Err(String::from(
+            "--record checks every mutant: not with --no-check or --only",
+        ));
     }
     if a.json && a.summary {
         return Err(String::from("--json and --summary exclude each other"));
@@ -110,7 +118,12 @@ fn run(args: Vec<String>) -> Result<(), String> {
     };
     if args.command == "apply" {
         let out = args.out.ok_or("apply needs --out DIR")?;
-        let applied = apply::apply(&root, &out, args.only.as_ref(), args.check)?;
+        let options = apply::Options {
+            only: args.only,
+            check: args.check,
+            record: args.record,
+        };
+        let applied = apply::apply(&root, &out, &options)?;
         for d in &applied.dropped {
             eprintln!(
                 "dropped {:08x} ({} at {}:{}): {}",
@@ -119,6 +132,12 @@ fn run(args: Vec<String>) -> Result<(), String> {
                 d.mutant.file,
                 d.mutant.line,
                 d.reason
+            );
+        }
+        if !applied.dropped.is_empty() && !args.record {
+            eprintln!(
+                "note: {} lists no such mutant yet; `apply --record` adds them",
+                rawcheck_mutants::UNCOMPILABLE
             );
         }
         println!(
@@ -134,44 +153,47 @@ fn run(args: Vec<String>) -> Result<(), String> {
         .iter()
         .flat_map(|f| f.mutants.iter().map(Entry::from))
         .collect();
-    if args.json {
+    let text = if args.json {
         let json = serde_json::to_string_pretty(&entries).map_err(|e| e.to_string())?;
-        println!("{json}");
+        json + "\n"
     } else if args.summary {
-        print_summary(&entries);
+        summary(&entries)
     } else {
-        for e in &entries {
-            println!(
-                "{}  {}:{}  {}  {}  ->  {}",
-                e.id,
-                e.file,
-                e.line,
-                e.operator,
-                e.original,
-                if e.replacement.is_empty() {
-                    "(dropped)"
-                } else {
-                    &e.replacement
-                }
-            );
-        }
+        entries.iter().map(line).collect()
+    };
+    // A reader that stops early (`| head`) is no error.
+    match std::io::stdout().write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("stdout: {e}")),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
-fn print_summary(entries: &[Entry]) {
-    println!("{} mutants", entries.len());
-    println!("\nper operator:");
+/// One line of the plain listing.
+fn line(e: &Entry) -> String {
+    let replacement = if e.replacement.is_empty() {
+        "(dropped)"
+    } else {
+        &e.replacement
+    };
+    format!(
+        "{}  {}:{}  {}  {}  ->  {replacement}\n",
+        e.id, e.file, e.line, e.operator, e.original
+    )
+}
+
+fn summary(entries: &[Entry]) -> String {
+    let mut out = format!("{} mutants\n\nper operator:\n", entries.len());
     for op in Operator::ALL {
         let n = entries.iter().filter(|e| e.operator == op.name()).count();
-        println!("  {:<14} {n:>4}", op.name());
+        out += &format!("  {:<14} {n:>4}\n", op.name());
     }
     let mut per_file: BTreeMap<&str, usize> = BTreeMap::new();
     for e in entries {
         *per_file.entry(&e.file).or_default() += 1;
     }
-    println!("\nper file:");
+    out += "\nper file:\n";
     for (file, n) in per_file {
-        println!("  {file:<40} {n:>4}");
+        out += &format!("  {file:<40} {n:>4}\n");
     }
+    out
 }
