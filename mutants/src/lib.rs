@@ -1,12 +1,13 @@
 //! Generated mutants of rawcheck's raw code, compiled as schemata.
 //!
 //! * [`ops`]: the mutation operators and the syntax walk (`syn`) that finds their sites.
-//! * [`catalogue`]: every mutant of the tree, in the files and functions of [`SCOPES`].
+//! * [`catalogue`]: the mutants of the tree, in the files and functions of [`scopes`]: every
+//!   candidate the operators find except those in [`UNCOMPILABLE`], which do not type-check.
 //! * [`schema`]: a source file rewritten so that each site is
 //!   `(match crate::mutant::current() { ID => MUTATED, _ => ORIGINAL })`: all mutants compile into
 //!   one build and `RAWCHECK_MUTANT` picks the active one at run time.
 //! * [`apply`]: the schematised copy of the tree, checked by `cargo check` (mutants that do not
-//!   type-check are dropped, with the compiler's reason).
+//!   type-check are dropped, with the compiler's reason, and `--record` lists them).
 //!
 //! A mutant's id is a hash of its file, enclosing function, operator, original and replacement
 //! text (whitespace squashed) and its occurrence among identical ones there: an edit elsewhere,
