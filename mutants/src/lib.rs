@@ -3,9 +3,10 @@
 //! * [`ops`]: the mutation operators and the syntax walk (`syn`) that finds their sites.
 //! * [`catalogue`]: the mutants of the tree, in the files and functions of [`scopes`]: every
 //!   candidate the operators find except those in [`UNCOMPILABLE`], which do not type-check.
-//! * [`schema`]: a source file rewritten so that each site is
-//!   `(match crate::mutant::current() { ID => MUTATED, _ => ORIGINAL })`: all mutants compile into
-//!   one build and `RAWCHECK_MUTANT` picks the active one at run time.
+//! * [`schema`]: a source file rewritten so that each site chooses between its original text and
+//!   its mutants by `crate::mutant::current()`, and each function with mutants runs its original
+//!   body unless one of them is active: all mutants compile into one build and
+//!   `RAWCHECK_MUTANT` picks the active one at run time.
 //! * [`apply`]: the schematised copy of the tree, checked by `cargo check` (mutants that do not
 //!   type-check are dropped, with the compiler's reason, and `--record` lists them).
 //!

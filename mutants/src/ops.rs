@@ -107,6 +107,9 @@ pub struct Mutant {
     pub span: Range<usize>,
     /// Expression or statement site.
     pub kind: SiteKind,
+    /// Byte range of the enclosing function's body (its block, braces included), which the
+    /// schemata guard; empty for a function returning `impl Trait`, which gets no guard.
+    pub body: Range<usize>,
 }
 
 /// Which functions of a file are mutated.
@@ -134,6 +137,7 @@ pub fn find(file: &str, src: &str, select: Select<'_>) -> Result<Vec<Mutant>, sy
         impl_ty: None,
         function: None,
         pointers: Vec::new(),
+        body: 0..0,
         found: Vec::new(),
     };
     finder.visit_file(&ast);
@@ -220,7 +224,10 @@ fn reachable(ast: &syn::File, roots: &[&str]) -> BTreeSet<String> {
             visit::visit_expr_call(self, c);
         }
         fn visit_expr_method_call(&mut self, c: &'ast syn::ExprMethodCall) {
-            self.0.insert(c.method.to_string());
+            // `self.helper(..)` only: `rows.iter()` is no call of a `Csr::iter` in the file.
+            if matches!(&*c.receiver, Expr::Path(p) if p.path.is_ident("self")) {
+                self.0.insert(c.method.to_string());
+            }
             visit::visit_expr_method_call(self, c);
         }
     }
@@ -293,6 +300,7 @@ struct Finder<'a> {
     impl_ty: Option<String>,
     function: Option<String>,
     pointers: Vec<Pointer>,
+    body: Range<usize>,
     found: Vec<Mutant>,
 }
 
@@ -407,6 +415,7 @@ impl Finder<'_> {
             replacement,
             span,
             kind,
+            body: self.body.clone(),
         });
     }
 
@@ -452,8 +461,14 @@ impl Finder<'_> {
         }
     }
 
-    fn in_function(&mut self, name: String, attrs: &[Attribute], constness: bool, body: &Block) {
-        if skipped(attrs) || constness {
+    fn in_function(
+        &mut self,
+        name: String,
+        attrs: &[Attribute],
+        sig: &syn::Signature,
+        body: &Block,
+    ) {
+        if skipped(attrs) || sig.constness.is_some() {
             return;
         }
         let wanted = self.chosen.as_ref().is_none_or(|c| c.contains(&name));
@@ -465,12 +480,17 @@ impl Finder<'_> {
             p.visit_block(body);
             p.0
         };
+        // A function returning `impl Trait` gets no body guard: its two copies would be two
+        // types (see [`Mutant::body`]).
+        let opaque = matches!(&sig.output, syn::ReturnType::Type(_, t) if matches!(**t, syn::Type::ImplTrait(_)));
+        let range = if opaque { 0..0 } else { self.range(body) };
         let saved = (
             self.function.replace(name),
             std::mem::replace(&mut self.pointers, pointers),
+            std::mem::replace(&mut self.body, range),
         );
         self.visit_block(body);
-        (self.function, self.pointers) = saved;
+        (self.function, self.pointers, self.body) = saved;
     }
 }
 
@@ -538,13 +558,13 @@ impl<'ast> Visit<'ast> for Finder<'_> {
 
     fn visit_item_fn(&mut self, f: &'ast ItemFn) {
         let name = f.sig.ident.to_string();
-        self.in_function(name, &f.attrs, f.sig.constness.is_some(), &f.block);
+        self.in_function(name, &f.attrs, &f.sig, &f.block);
     }
 
     fn visit_impl_item_fn(&mut self, f: &'ast ImplItemFn) {
         let ty = self.impl_ty.clone().unwrap_or_default();
         let name = format!("{ty}::{}", f.sig.ident);
-        self.in_function(name, &f.attrs, f.sig.constness.is_some(), &f.block);
+        self.in_function(name, &f.attrs, &f.sig, &f.block);
     }
 
     fn visit_item_const(&mut self, _: &'ast syn::ItemConst) {}
@@ -797,7 +817,7 @@ mod tests {
         let src = r#"
             struct Plan;
             impl Plan {
-                fn new(n: usize) -> usize { Self::helper(n) + 1 }
+                fn new(n: usize) -> usize { Self::helper(n) + n.run() + 1 }
                 fn helper(n: usize) -> usize { free(n) - 1 }
                 fn run(n: usize) -> usize { n + 1 }
             }

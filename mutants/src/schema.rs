@@ -1,14 +1,21 @@
 //! Mutant schemata: one source file in which every site chooses at run time between its
 //! mutants and its original text.
 //!
-//! An expression site becomes `(match crate::mutant::current() { ID => MUTATED, _ => ORIGINAL })`,
-//! a statement site `match crate::mutant::current() { ID => {} _ => { ORIGINAL } }`. The
+//! An expression site becomes
+//! `(match crate::mutant::current() { __mutant if !matches!(__mutant, ID | ..) => ORIGINAL,
+//! ID => MUTATED, .., _ => unreachable!() })` (the original arm first, so that it fixes the type
+//! and a mistyped mutant is the arm the compiler blames), a statement site the same with blocks
+//! for arms (`ID => { }` drops it), and the body
+//! of each function with mutants `{ if matches!(current(), ID | ..) { SITES } else { BODY } }`,
+//! where `BODY` is the function's original text: a function runs its schematised copy only while
+//! one of its own mutants is active, so the sites cost nothing inside the loops of the others. The
 //! `_` arm is the original text itself (with the sites nested in it rewritten the same way), so
 //! with no mutant active the build runs the original code; the only addition is the load of the
 //! active id and its comparison. Sites nest (an operand of a comparison is an offset site of its
 //! own); a mutated arm holds the original text of the sites inside it, since only one mutant is
 //! ever active.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::ops::{Mutant, SiteKind};
@@ -58,35 +65,44 @@ impl Rendered {
 /// A site with its mutants and the sites nested in it.
 struct Node<'m> {
     span: Range<usize>,
-    kind: SiteKind,
+    /// `None` for a function body, which holds the sites of its mutants.
+    kind: Option<SiteKind>,
     mutants: Vec<&'m Mutant>,
     children: Vec<Node<'m>>,
 }
 
-/// Groups `mutants` by site and nests the sites; a site that overlaps another without nesting
-/// (which a syntax tree cannot produce) is left out.
+/// Groups `mutants` by site and by function body and nests them; a site that overlaps another
+/// without nesting (which a syntax tree cannot produce) is left out.
 fn tree<'m>(mutants: &[&'m Mutant]) -> Vec<Node<'m>> {
-    let mut sorted: Vec<&Mutant> = mutants.to_vec();
-    sorted.sort_by(|a, b| {
-        (a.span.start, std::cmp::Reverse(a.span.end), a.kind, a.id).cmp(&(
-            b.span.start,
-            std::cmp::Reverse(b.span.end),
-            b.kind,
-            b.id,
-        ))
-    });
     let mut groups: Vec<Node> = Vec::new();
-    for m in sorted {
-        match groups.last_mut() {
-            Some(g) if g.span == m.span && g.kind == m.kind => g.mutants.push(m),
-            _ => groups.push(Node {
+    let mut bodies: BTreeMap<(usize, usize), Vec<&Mutant>> = BTreeMap::new();
+    for &m in mutants {
+        if !m.body.is_empty() {
+            bodies
+                .entry((m.body.start, m.body.end))
+                .or_default()
+                .push(m);
+        }
+        match groups
+            .iter_mut()
+            .find(|g| g.span == m.span && g.kind == Some(m.kind))
+        {
+            Some(g) => g.mutants.push(m),
+            None => groups.push(Node {
                 span: m.span.clone(),
-                kind: m.kind,
+                kind: Some(m.kind),
                 mutants: vec![m],
                 children: Vec::new(),
             }),
         }
     }
+    groups.extend(bodies.into_iter().map(|((start, end), mutants)| Node {
+        span: start..end,
+        kind: None,
+        mutants,
+        children: Vec::new(),
+    }));
+    groups.sort_by_key(|g| (g.span.start, std::cmp::Reverse(g.span.end), g.kind));
     // Stack of open sites; each group closes those that end before it starts.
     let mut roots: Vec<Node> = Vec::new();
     let mut stack: Vec<Node> = Vec::new();
@@ -126,45 +142,84 @@ pub fn render(src: &str, mutants: &[&Mutant]) -> Rendered {
     out
 }
 
+/// `src[range]` with the sites and bodies of `children` rewritten.
 fn emit(src: &str, range: Range<usize>, children: &[Node<'_>], out: &mut Rendered) {
     let mut pos = range.start;
     for child in children {
         out.text.push_str(&src[pos..child.span.start]);
-        emit_site(src, child, out);
+        match child.kind {
+            Some(kind) => emit_site(src, kind, child, out),
+            None => emit_body(src, child, out),
+        }
         pos = child.span.end;
     }
     out.text.push_str(&src[pos..range.end]);
 }
 
-fn emit_site(src: &str, node: &Node<'_>, out: &mut Rendered) {
+/// `src[range]` as written, except the function bodies nested in it.
+fn emit_plain(src: &str, range: Range<usize>, children: &[Node<'_>], out: &mut Rendered) {
+    let mut pos = range.start;
+    for child in children {
+        out.text.push_str(&src[pos..child.span.start]);
+        match child.kind {
+            Some(_) => emit_plain(src, child.span.clone(), &child.children, out),
+            None => emit_body(src, child, out),
+        }
+        pos = child.span.end;
+    }
+    out.text.push_str(&src[pos..range.end]);
+}
+
+/// A function body `{ .. }` as `{ if matches!(current(), ID | ..) { SCHEMATA } else { .. } }`:
+/// unless one of its own mutants is active, a function runs its original body, with no check
+/// inside its loops.
+fn emit_body(src: &str, node: &Node<'_>, out: &mut Rendered) {
+    let mut ids: Vec<u32> = node.mutants.iter().map(|m| m.id).collect();
+    ids.sort_unstable();
+    let ids: Vec<String> = ids.iter().map(|id| format!("0x{id:08x}")).collect();
+    out.text.push_str(&format!(
+        "{{ if matches!(crate::mutant::current(), {}) ",
+        ids.join(" | ")
+    ));
+    emit(src, node.span.clone(), &node.children, out);
+    out.text.push_str(" else ");
+    emit_plain(src, node.span.clone(), &node.children, out);
+    out.text.push_str(" }");
+}
+
+fn emit_site(src: &str, kind: SiteKind, node: &Node<'_>, out: &mut Rendered) {
     let start = out.text.len();
-    let (open, arm_open, arm_close, rest_open, close) = match node.kind {
-        SiteKind::Expr => (
-            "(match crate::mutant::current() { ",
-            "",
-            ", ",
-            "_ => ",
-            " })",
-        ),
-        SiteKind::Stmt => (
-            "match crate::mutant::current() { ",
-            "{ ",
-            " } ",
-            "_ => { ",
-            " } }",
-        ),
-    };
-    out.text.push_str(open);
+    let ids: Vec<String> = node
+        .mutants
+        .iter()
+        .map(|m| format!("0x{:08x}", m.id))
+        .collect();
+    // The original comes first, so it fixes the site's type: a mutant of another type is the
+    // arm the compiler blames.
+    out.text.push_str(&format!(
+        "{}match crate::mutant::current() {{ __mutant if !matches!(__mutant, {}) => {}",
+        if kind == SiteKind::Expr { "(" } else { "" },
+        ids.join(" | "),
+        if kind == SiteKind::Expr { "" } else { "{ " },
+    ));
+    emit(src, node.span.clone(), &node.children, out);
+    out.text
+        .push_str(if kind == SiteKind::Expr { ", " } else { " } " });
     for m in &node.mutants {
-        out.text.push_str(&format!("0x{:08x} => {arm_open}", m.id));
+        out.text.push_str(&format!("0x{:08x} => ", m.id));
+        if kind == SiteKind::Stmt {
+            out.text.push_str("{ ");
+        }
         let arm = out.text.len();
         out.text.push_str(&m.replacement);
         out.arms.push((m.id, arm..out.text.len()));
-        out.text.push_str(arm_close);
+        out.text
+            .push_str(if kind == SiteKind::Expr { ", " } else { " } " });
     }
-    out.text.push_str(rest_open);
-    emit(src, node.span.clone(), &node.children, out);
-    out.text.push_str(close);
+    out.text.push_str("_ => unreachable!() }");
+    if kind == SiteKind::Expr {
+        out.text.push(')');
+    }
     out.sites.push((
         node.mutants.iter().map(|m| m.id).collect(),
         start..out.text.len(),
@@ -186,18 +241,19 @@ mod tests {
 ";
 
     #[test]
-    fn every_site_keeps_its_original_text_as_the_default_arm() {
+    fn every_site_keeps_its_original_text_as_its_first_arm() {
         let mutants = find("f.rs", SRC, Select::All).unwrap();
         let refs: Vec<&Mutant> = mutants.iter().collect();
         let r = render(SRC, &refs);
         syn::parse_file(&r.text).expect("the schemata parse");
-        assert!(r.text.contains("match crate::mutant::current() { 0x"));
         // Statement site: dropped when active, the statement itself otherwise.
         let drop = mutants.iter().find(|m| m.kind == SiteKind::Stmt).unwrap();
-        assert!(r.text.contains(&format!(
-            "0x{:08x} => {{  }} _ => {{ check(n)?; }} }}",
+        let stmt = format!(
+            "match crate::mutant::current() {{ __mutant if !matches!(__mutant, 0x{0:08x}) => \
+             {{ check(n)?; }} 0x{0:08x} => {{  }} _ => unreachable!() }}",
             drop.id
-        )));
+        );
+        assert!(r.text.contains(&stmt), "{}", r.text);
         // One site for the index `n + 1` (two mutants); the guard's condition holds the site
         // `a.len() - 1` in its original arm, and its own text in the mutated ones.
         let plus = mutants
@@ -210,13 +266,34 @@ mod tests {
         assert!(r.text.contains("=> n <= (a.len() - 1), "), "{}", r.text);
         assert!(
             r.text
-                .contains("_ => n < (match crate::mutant::current() { "),
+                .contains(") => n < (match crate::mutant::current() { "),
             "{}",
             r.text
         );
-        // With every mutant's arm removed, the text is the original again, modulo the wrappers.
+        // With no mutant, the text is the original.
         let none: Vec<&Mutant> = Vec::new();
         assert_eq!(render(SRC, &none).text, SRC);
+    }
+
+    #[test]
+    fn a_function_runs_its_original_body_unless_one_of_its_mutants_is_active() {
+        let mutants = find("f.rs", SRC, Select::All).unwrap();
+        let refs: Vec<&Mutant> = mutants.iter().collect();
+        let r = render(SRC, &refs);
+        let body = &SRC[SRC.find('{').unwrap()..SRC.rfind('}').unwrap() + 1];
+        let mut ids: Vec<u32> = mutants.iter().map(|m| m.id).collect();
+        ids.sort();
+        let ids: Vec<String> = ids.iter().map(|id| format!("0x{id:08x}")).collect();
+        let guard = format!(
+            "{{ if matches!(crate::mutant::current(), {}) {{",
+            ids.join(" | ")
+        );
+        assert!(r.text.contains(&guard), "{}", r.text);
+        assert!(
+            r.text.ends_with(&format!(" else {body} }}\n")),
+            "{}",
+            r.text
+        );
     }
 
     #[test]
