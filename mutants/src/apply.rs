@@ -351,3 +351,58 @@ fn write_bytes_if_changed(path: &Path, bytes: &[u8]) -> Result<(), String> {
     }
     std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_copy_is_a_kernels_and_fuzz_workspace_with_the_switch_filled_in() {
+        let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+        let out = std::env::temp_dir().join(format!("rawcheck-mutants-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&out);
+        let only = BTreeSet::from([catalogue(root).unwrap()[0].mutants[0].id]);
+        let options = Options {
+            only: Some(only.clone()),
+            ..Options::default()
+        };
+        let applied = apply(root, &out, &options).unwrap();
+        let ws = &applied.workspace;
+        assert_eq!(applied.kept.len(), 1);
+        let manifest = read(&ws.join("Cargo.toml")).unwrap();
+        assert!(manifest.contains("members = [\"kernels\"]\n"), "{manifest}");
+        assert!(ws.join("fuzz/Cargo.toml").is_file() && ws.join("fuzz/corpus").is_dir());
+        assert!(!ws.join("fuzz/target").exists());
+        let switch = read(&ws.join("kernels/src/mutant.rs")).unwrap();
+        let id = only.first().unwrap();
+        assert!(switch.contains(&format!("pub const IDS: &[u32] = &[0x{id:08x}];")));
+        assert!(
+            read(&ws.join("kernels/src/lib.rs"))
+                .unwrap()
+                .starts_with("#![allow(")
+        );
+        let file = &applied.kept[0].file;
+        assert!(
+            read(&ws.join(file))
+                .unwrap()
+                .contains(&format!("0x{id:08x} => "))
+        );
+        assert!(
+            read(&ws.join("mutants.json"))
+                .unwrap()
+                .contains(&format!("\"{id:08x}\""))
+        );
+        if root.join("../shared").is_dir() {
+            assert!(
+                out.join("shared/reference").is_dir(),
+                "../shared of the copy"
+            );
+        }
+        // Again into the same directory: fine. Into someone else's: refused.
+        apply(root, &out, &options).unwrap();
+        let foreign = out.join("rawcheck/kernels");
+        let err = apply(root, &foreign, &options).unwrap_err();
+        assert!(err.contains("was not written by rawcheck-mutants"), "{err}");
+        std::fs::remove_dir_all(&out).unwrap();
+    }
+}
