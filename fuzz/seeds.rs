@@ -420,47 +420,23 @@ fn reference_seeds(dir: &Path) -> Result<Vec<SeedFile>, String> {
         let (a, _) = mtx::read_path::<u64>(&dir.join(file)).map_err(|e| e.to_string())?;
         Ok(spec(a.rows(), a.cols(), &a.iter().collect::<Vec<_>>()))
     };
-    let list = |v: &serde_json::Value| -> Vec<usize> {
-        v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_u64())
-                    .map(|x| x as usize)
-                    .collect()
-            })
-            .unwrap_or_default()
+    let usizes = |v: &serde_json::Value| -> Option<Vec<usize>> {
+        let number = |x: &serde_json::Value| x.as_u64().map(|x| x as usize);
+        match v {
+            serde_json::Value::Array(a) => a.iter().map(number).collect(),
+            x => number(x).map(|x| vec![x]),
+        }
     };
     let mut out = Vec::new();
     for case in cases["cases"].as_array().ok_or("cases.json: no cases")? {
         let id = case["id"].as_str().ok_or("case without id")?;
-        let p = &case["params"];
         let kernel: Kernel = case["op"]
             .as_str()
             .unwrap_or_default()
             .parse()
             .map_err(|e| format!("case {id}: {e}"))?;
-        let op = match kernel {
-            Kernel::Reshape => {
-                let s = list(&p["shape"]);
-                Call::Reshape {
-                    rows: s[0],
-                    cols: s[1],
-                }
-            }
-            Kernel::Transpose => Call::Transpose,
-            Kernel::ColumnStack => Call::ColumnStack,
-            Kernel::ColumnUnstack => Call::ColumnUnstack {
-                rows: p["rows"].as_u64().unwrap_or(0) as usize,
-            },
-            Kernel::Permute => Call::Permute {
-                dims: list(&p["dims"]),
-                order: list(&p["order"]),
-            },
-            Kernel::PermuteIndices => Call::PermuteIndices {
-                rows: list(&p["rows"]),
-                cols: list(&p["cols"]),
-            },
-        };
+        let op = Call::from_params(kernel, |name| usizes(&case["params"][name]))
+            .map_err(|e| format!("case {id}: {e}"))?;
         let target = Target::Kernel(kernel);
         let input = case["input"].as_str().ok_or("case without input")?;
         let bytes = KernelInput {

@@ -2,7 +2,7 @@
 """Print criterion's results for the kernel benchmarks as a plain table.
 
 usage: scripts/bench_table.py [--since EPOCH] [--dir CRITERION_DIR] [--save FILE] [FILTER]
-       scripts/bench_table.py [FILTER] --rounds FILE...
+       scripts/bench_table.py [FILTER] [--peers PEERS_JSON] --rounds FILE...
 
 Reads every <dir>/**/new/benchmark.json with an id <kernel>/<family>/<variant>/<index>/<nnz>
 and its estimates.json (mean.point_estimate, ns per call), keeps those whose id matches the
@@ -15,6 +15,9 @@ target/criterion beside this script's repository.
 --rounds N`. --rounds FILE... reads such rounds and prints per kernel, family, index and nnz the
 median over rounds of the ratios checked/raw, safe/raw and raw/memcpy, each with its spread
 (min-max): every ratio is taken within one round, where the variants ran back to back.
+--peers PEERS_JSON (written by scripts/peers) adds the fastest peer of each row: the fastest of
+sprs (its median over the rounds), QuTiP and SciPy, its ns per nonzero, and its time over raw's
+median (above 1: raw is faster).
 
 Rows follow the order of the kernels and variants `rawcheck list --json` names
 (scripts/rawcheck_names.py).
@@ -92,18 +95,46 @@ def aggregate(rounds):
         for name, num, den in ROUND_RATIOS:
             values = [t[num] / t[den] for t in times if num in t and den in t]
             ratios[name] = (statistics.median(values), min(values), max(values)) if values else None
+        sprs = [t["sprs"] for t in times if "sprs" in t]
         summary[key] = {"raw": statistics.median(raw) if raw else None, "rounds": len(times),
-                        "ratios": ratios}
+                        "ratios": ratios, "sprs": statistics.median(sprs) if sprs else None}
     return summary
 
 
-def round_rows(summary):
-    for (kernel, family, index, nnz), s in summary.items():
+def load_peers(path):
+    """{(kernel, family, index, nnz): {peer: mean ns}} of a peers.json (scripts/peers)."""
+    doc = json.loads(Path(path).read_text())
+    peers = {}
+    for r in doc["results"] if isinstance(doc, dict) else doc:
+        kernel, family, peer, index, nnz = r["id"].split("/")
+        peers.setdefault((kernel, family, int(index), int(nnz)), {})[peer] = r["ns"]
+    return peers
+
+
+def fastest_peer(summary_row, peer_times):
+    """(name, ns) of the fastest of sprs (from the rounds) and the Python peers, or None."""
+    candidates = dict(peer_times)
+    if summary_row["sprs"] is not None:
+        candidates["sprs"] = summary_row["sprs"]
+    return min(candidates.items(), key=lambda kv: kv[1]) if candidates else None
+
+
+def round_rows(summary, peers=None):
+    """Table rows of `summary`; with `peers` ({key: {peer: ns}}), the fastest peer's columns."""
+    for key, s in summary.items():
+        kernel, family, index, nnz = key
         raw = f"{s['raw'] / nnz:.3f}" if s["raw"] is not None else "-"
         cells = []
         for name, _, _ in ROUND_RATIOS:
             r = s["ratios"][name]
             cells.append(f"{r[0]:.2f} ({r[1]:.2f}-{r[2]:.2f})" if r else "-")
+        if peers is not None:
+            best = fastest_peer(s, peers.get(key, {}))
+            if best is None:
+                cells += ["-", "-"]
+            else:
+                ratio = f"{best[1] / s['raw']:.2f}" if s["raw"] else "-"
+                cells += [f"{best[0]} {best[1] / nnz:.3f}", ratio]
         yield [kernel, family, str(index), str(nnz), str(s["rounds"]), raw] + cells
 
 
@@ -137,16 +168,23 @@ def main():
     parser.add_argument("--save", type=Path, default=None, help="also write the results as JSON")
     parser.add_argument("--rounds", type=Path, nargs="+", default=None,
                         help="summarise these --save files instead of reading criterion's")
+    parser.add_argument("--peers", type=Path, default=None,
+                        help="with --rounds: peers.json of scripts/peers, for the fastest peer")
     args = parser.parse_args()
     pattern = re.compile(args.filter)
+    if args.peers and not args.rounds:
+        parser.error("--peers needs --rounds")
     if args.rounds:
         rounds = [results_from_json(json.loads(f.read_text()), pattern) for f in args.rounds]
-        table = list(round_rows(aggregate(rounds)))
+        peers = load_peers(args.peers) if args.peers else None
+        table = list(round_rows(aggregate(rounds), peers))
         if not table:
             print("no results in the rounds", file=sys.stderr)
             return 1
         print(f"median over {len(rounds)} rounds (min-max); raw ns/nnz is the median")
         header = ["kernel", "family", "index", "nnz", "rounds", "raw ns/nnz"] + [n for n, _, _ in ROUND_RATIOS]
+        if peers is not None:
+            header += ["fastest peer ns/nnz", "peer/raw"]
         print_table(header, table, left=4)
         return 0
     directory = args.dir or default_dir()

@@ -58,6 +58,28 @@ class Aggregate(unittest.TestCase):
         self.assertAlmostEqual(bt.aggregate(rounds)[KEY]["ratios"]["checked/raw"][0], 1.3)
 
 
+class Peers(unittest.TestCase):
+    def test_the_fastest_peer_is_named_with_its_ratio_to_raw(self):
+        rounds = [{KEY: {"raw": 100, "sprs": 300}}, {KEY: {"raw": 200, "sprs": 250}}]
+        s = bt.aggregate(rounds)
+        self.assertEqual(s[KEY]["sprs"], 275)
+        row = next(bt.round_rows(s, {KEY: {"qutip": 270, "scipy": 400}}))
+        # raw's median is 150 ns: QuTiP (270) is the fastest peer, 1.8x raw's time.
+        self.assertEqual(row[-2:], ["qutip 0.270", "1.80"])
+        row = next(bt.round_rows(s, {}))
+        self.assertEqual(row[-2:], ["sprs 0.275", "1.83"])
+        none = next(bt.round_rows(bt.aggregate([{KEY: {"raw": 1}}]), {}))
+        self.assertEqual(none[-2:], ["-", "-"])
+
+    def test_peers_json_is_read_by_id(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            f = Path(tmp, "peers.json")
+            f.write_text(json.dumps({"machine": {}, "results": [
+                {"id": "transpose/uniform/qutip/32/1000", "ns": 5.0},
+                {"id": "transpose/uniform/scipy/32/1000", "ns": 7.0}]}))
+            self.assertEqual(bt.load_peers(f), {KEY: {"qutip": 5.0, "scipy": 7.0}})
+
+
 class Files(unittest.TestCase):
     def test_saved_rounds_read_back_filtered(self):
         results = {KEY: {"raw": 1.5, "safe": 2.0}, ("reshape", "tensor", 64, 10): {"raw": 3.0}}

@@ -53,7 +53,8 @@ main!(
             "--D1=32768,8,64",
             "--LL=8388608,16,64",
         ]))
-        .pass_through_env(FILTER_VAR);
+        .pass_through_env(FILTER_VAR)
+        .env("GLIBC_TUNABLES", counts::GLIBC_TUNABLES);
     setup = counts::start_run().unwrap_or_else(|e| fail(&e));
     teardown = counts::finish_run().unwrap_or_else(|e| fail(&e));
     library_benchmark_groups = kernels

@@ -27,6 +27,14 @@ pub(crate) fn try_filled<T: Clone>(len: usize, fill: T) -> Result<Vec<T>, Kernel
     Ok(v)
 }
 
+/// Returns a copy of `src`, allocated fallibly (where `to_vec` aborts when memory runs out) and
+/// copied in one `memcpy` (the `Copy` path of `extend_from_slice`).
+pub(crate) fn try_copied<T: Copy>(src: &[T]) -> Result<Vec<T>, KernelError> {
+    let mut v = try_with_capacity(src.len())?;
+    v.extend_from_slice(src);
+    Ok(v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +44,6 @@ mod tests {
         let err = try_with_capacity::<u64>(usize::MAX / 2).unwrap_err();
         assert!(matches!(err, KernelError::OutOfMemory { .. }), "{err}");
         assert_eq!(try_filled(3, 7u8).unwrap(), vec![7, 7, 7]);
+        assert_eq!(try_copied(&[1u8, 2, 3]).unwrap(), vec![1, 2, 3]);
     }
 }

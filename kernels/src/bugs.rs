@@ -133,6 +133,12 @@ pub fn seeded() -> Vec<&'static str> {
         .collect()
 }
 
+/// Whether this build has the run-time switch of the generated mutants (feature `mutants`,
+/// README "Mutants"): false in a default build, whose sources have no mutation site either.
+pub fn mutant_switch() -> bool {
+    cfg!(feature = "mutants")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +152,53 @@ mod tests {
         );
     }
 
+    /// Every source file of the crate with its text.
+    fn sources() -> Vec<(std::path::PathBuf, String)> {
+        let mut files = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    files.push((path, text));
+                }
+            }
+        }
+        files
+    }
+
+    /// Fails in the schematised copy of `rawcheck-mutants apply` (which has the switch and the
+    /// sites), by design: that copy is for the mutant campaign only.
+    #[test]
+    #[cfg_attr(miri, ignore = "reads the sources; Miri isolates files")]
+    fn a_default_build_has_no_mutant_switch() {
+        assert!(
+            !mutant_switch(),
+            "this build has the mutant switch; never ship it"
+        );
+        let root = env!("CARGO_MANIFEST_DIR");
+        let manifest = std::fs::read_to_string(format!("{root}/Cargo.toml")).unwrap();
+        assert!(
+            manifest.contains("\nmutants = []\n"),
+            "no `mutants` feature"
+        );
+        // This file names the switch too, in this test.
+        for (path, text) in sources() {
+            let named = path.ends_with("mutant.rs") || path.ends_with("bugs.rs");
+            assert!(
+                named || !text.contains("crate::mutant::"),
+                "{}: mutation sites are generated, never checked in",
+                path.display()
+            );
+        }
+    }
+
     #[test]
     #[cfg_attr(miri, ignore = "reads the manifest; Miri isolates files")]
     fn every_bug_is_a_feature_off_by_default_with_code_behind_it() {
@@ -157,18 +210,11 @@ mod tests {
             .and_then(|s| s.split("\n[").next())
             .expect("a [features] table");
         assert!(features.contains("default = []\n"), "{features}");
-        let mut sources = String::new();
-        let mut dirs = vec![std::path::PathBuf::from(format!("{root}/src"))];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if !path.ends_with("bugs.rs") {
-                    sources += &std::fs::read_to_string(path).unwrap();
-                }
-            }
-        }
+        let sources: String = sources()
+            .into_iter()
+            .filter(|(path, _)| !path.ends_with("bugs.rs"))
+            .map(|(_, text)| text)
+            .collect();
         for (n, bug) in CATALOGUE.iter().enumerate() {
             assert_eq!(bug.id, format!("B{}", n + 1));
             assert!(

@@ -14,6 +14,8 @@
 //! * [`Kernel`], [`Variant`] and [`Detector`]: the names of kernels, variants and bug-hunt
 //!   detectors, each spelt once (`ALL`, `name()`, parsing).
 //! * [`bugs`]: the seeded bugs that `bug-*` features compile in for the bug hunt (none by default).
+//! * `mutant` (feature `mutants`, off by default): the run-time switch of the generated mutants
+//!   of `rawcheck-mutants`.
 //!
 //! `unsafe` is denied crate-wide (`[lints]` in `Cargo.toml`) and allowed only in each kernel's
 //! `raw` module, [`Csr::new_unchecked`] and the one wrap in each kernel's dispatch that turns the
@@ -33,6 +35,8 @@ pub mod families;
 mod index;
 mod kernel;
 pub mod mtx;
+#[cfg(feature = "mutants")]
+pub mod mutant;
 mod named;
 pub mod oracle;
 pub mod output;

@@ -50,7 +50,7 @@ fn report_renders_the_fixture() {
         .skip(1)
         .filter_map(|s| s.split('"').next())
         .collect();
-    assert_eq!(targets.len(), 8, "{contents}");
+    assert_eq!(targets.len(), 9, "{contents}");
     for id in targets {
         assert!(
             html.contains(&format!("<section id=\"{id}\">")),
@@ -61,6 +61,13 @@ fn report_renders_the_fixture() {
         html.contains("safe within noise of raw."),
         "the headline's verdict from the fixture's counts and timings"
     );
+    // The fixture's campaign: 5 decided mutants not proven equivalent, all killed; m3d9a07
+    // survives as equivalent.
+    assert!(
+        html.contains("kills 100 % (57–100 %, 5 of 5)"),
+        "the harness's kill rate from the fixture's mutants"
+    );
+    assert!(html.contains("<td>m3d9a07</td>") && html.contains("<td>equivalent</td>"));
 }
 
 #[test]

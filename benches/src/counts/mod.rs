@@ -33,5 +33,13 @@ pub fn setup(case: &CountCase) -> Result<MeasuredCall, String> {
 /// The environment variable holding the id filter (a regex).
 pub const FILTER_VAR: &str = "RAWCHECK_COUNTS_FILTER";
 
+/// glibc tunables for the counted process: `memcpy` and `memset` never use `rep movsb` /
+/// `rep stosb`. Valgrind counts every iteration of a `rep` string instruction as one
+/// instruction and one conditional branch, so a zero-fill or a copy of n bytes would count n
+/// instructions and n branches, where the vector loop glibc uses below the thresholds executes
+/// (and costs) about one per 32 bytes: with `rep`, a variant that zero-fills its output would look
+/// like it executes a bounds check per byte.
+pub const GLIBC_TUNABLES: &str = "glibc.cpu.x86_rep_movsb_threshold=0x7fffffffffffffff:glibc.cpu.x86_rep_stosb_threshold=0x7fffffffffffffff";
+
 /// Nominal nnz of the counted inputs.
 pub const SIZES: [usize; 2] = [10_000, 100_000];

@@ -2,7 +2,7 @@
 #![forbid(unsafe_code)]
 
 use super::Plan;
-use crate::alloc::try_filled;
+use crate::alloc::{try_copied, try_filled};
 use crate::{CsrParts, Index, KernelError};
 
 /// Reshapes the plan's input; see [`super`] for the algorithm.
@@ -12,7 +12,7 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError>
     let (in_rows, in_cols, nnz) = (a.rows(), a.cols(), a.nnz());
     let mut row_ptr = try_filled(rows + 1, I::ZERO)?;
     let mut col_idx = try_filled(nnz, I::ZERO)?;
-    let values = a.values().to_vec();
+    let values = try_copied(a.values())?;
     let (in_ptr, in_col) = (a.row_ptr(), a.col_idx());
     let mut out_row = 0usize;
     let mut row_end = cols;

@@ -5,7 +5,7 @@
 )]
 
 use super::Plan;
-use crate::alloc::try_with_capacity;
+use crate::alloc::{try_copied, try_with_capacity};
 use crate::{CsrParts, Index, KernelError};
 
 /// Reshapes the plan's input; see [`super`] for the algorithm.
@@ -15,7 +15,7 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError>
     let (in_rows, in_cols, nnz) = (a.rows(), a.cols(), a.nnz());
     let mut row_ptr = try_with_capacity::<I>(rows + 1)?;
     let mut col_idx = try_with_capacity::<I>(nnz)?;
-    let values = a.values().to_vec();
+    let values = try_copied(a.values())?;
     let out_ptr = row_ptr.as_mut_ptr();
     let out_col = col_idx.as_mut_ptr();
     let in_ptr = a.row_ptr().as_ptr();

@@ -43,35 +43,24 @@ pub struct Case {
 }
 
 impl Case {
-    /// The `rawcheck` subcommand and its parameter arguments.
+    /// The `rawcheck` subcommand and its parameter arguments (`--shape 2,3`).
     pub fn cli_args(&self) -> Vec<String> {
-        let list = |v: &[usize]| {
-            v.iter()
-                .map(|x| x.to_string())
-                .collect::<Vec<_>>()
-                .join(",")
-        };
-        let params: Vec<String> = match &self.call {
-            Call::Reshape { rows, cols } => vec!["--shape".into(), format!("{rows},{cols}")],
-            Call::Transpose | Call::ColumnStack => vec![],
-            Call::ColumnUnstack { rows } => vec!["--rows".into(), rows.to_string()],
-            Call::Permute { dims, order } => {
-                vec!["--dims".into(), list(dims), "--order".into(), list(order)]
-            }
-            Call::PermuteIndices { rows, cols } => {
-                vec!["--rows".into(), list(rows), "--cols".into(), list(cols)]
-            }
-        };
-        [vec![self.call.kernel().command()], params].concat()
+        let mut args = vec![self.call.kernel().command()];
+        for (name, values) in self.call.params() {
+            let list: Vec<String> = values.iter().map(usize::to_string).collect();
+            args.extend([format!("--{name}"), list.join(",")]);
+        }
+        args
     }
 }
 
-fn usizes(v: &Value) -> Vec<usize> {
-    v.as_array()
-        .expect("a list parameter")
-        .iter()
-        .map(|x| x.as_u64().expect("a non-negative integer") as usize)
-        .collect()
+/// A parameter of a case: a number or a list of numbers.
+fn usizes(v: &Value) -> Option<Vec<usize>> {
+    let number = |x: &Value| x.as_u64().map(|x| x as usize);
+    match v {
+        Value::Array(a) => a.iter().map(number).collect(),
+        x => number(x).map(|x| vec![x]),
+    }
 }
 
 /// Every case of `cases.json`; panics (failing the test) on a case this loader does not know.
@@ -84,34 +73,13 @@ pub fn load() -> Vec<Case> {
     cases
         .iter()
         .map(|c| {
-            let p = &c["params"];
             let kernel: Kernel = c["op"].as_str().expect("op").parse().expect("a kernel");
-            let call = match kernel {
-                Kernel::Reshape => {
-                    let s = usizes(&p["shape"]);
-                    Call::Reshape {
-                        rows: s[0],
-                        cols: s[1],
-                    }
-                }
-                Kernel::Transpose => Call::Transpose,
-                Kernel::ColumnStack => Call::ColumnStack,
-                Kernel::ColumnUnstack => Call::ColumnUnstack {
-                    rows: p["rows"].as_u64().expect("rows") as usize,
-                },
-                Kernel::Permute => Call::Permute {
-                    dims: usizes(&p["dims"]),
-                    order: usizes(&p["order"]),
-                },
-                Kernel::PermuteIndices => Call::PermuteIndices {
-                    rows: usizes(&p["rows"]),
-                    cols: usizes(&p["cols"]),
-                },
-            };
+            let call = Call::from_params(kernel, |name| usizes(&c["params"][name]))
+                .expect("the parameters of a kernel");
             let expect = match c["expect_error"].as_str() {
                 Some(gist) => Expect::Error(gist.to_owned()),
                 None => {
-                    let s = usizes(&c["expected_shape"]);
+                    let s = usizes(&c["expected_shape"]).expect("expected_shape");
                     Expect::Matrix {
                         path: dir.join(c["expected"].as_str().expect("expected file")),
                         shape: (s[0], s[1]),

@@ -4,8 +4,9 @@
 //! Sections, by element id: `headline` (the answer per kernel, first), `counts` (instructions,
 //! branches and misses per nonzero against raw, surviving checks), `overhead` (checked and safe
 //! over raw, % with interval), `floor` (ns per nonzero with the memcpy floor), `peers` (against
-//! sprs, QuTiP, SciPy), `detectors` (bug x detector matrix) and `fuzz` (execs/s with and without
-//! ASan). Each chart has a title, axis labels with units, a legend, and a table of its numbers
+//! sprs, QuTiP, SciPy), `detectors` (bug x detector matrix), `fuzz` (execs/s with and without
+//! ASan) and `mutants` (kill rates of generated mutants per detector, operator and code area).
+//! Each chart has a title, axis labels with units, a legend, and a table of its numbers
 //! under it; per-family charts are folded per kernel; where data is missing the page says "not
 //! run" and which command produces it.
 
@@ -18,6 +19,7 @@ mod findings;
 mod headline;
 mod html;
 mod machine;
+mod mutants;
 mod timing;
 
 use std::fmt::Write;
@@ -30,17 +32,19 @@ use rawcheck_kernels::output;
 
 pub use bench::{BenchId, Timing, load_criterion, load_peers};
 pub use data::{
-    Check, CheckFile, CountRow, DataSource, Dataset, FuzzStat, HuntCell, PeerResult, Provenance,
-    State, load_json,
+    Check, CheckFile, CountRow, DataSource, Dataset, FuzzStat, HuntCell, MutantCell, PeerResult,
+    Provenance, State, Triage, load_json,
 };
 pub use derived::{CheckCount, Counted, Extra, PerNnz, Ratio, check_count, counted, median_ratio};
 pub use headline::{HeadlineRow, VariantSummary, headline_rows, verdict};
 pub use machine::{this_machine, utc};
+pub use mutants::{Tally, area, wilson};
 
 use counts::{CHECKS_COMMAND, COUNTS_COMMAND, checks_table, counts_tables};
 use findings::{BUGHUNT_COMMAND, FUZZ_COMMAND, detectors_section, fuzz_section};
 use headline::{HEADLINE_INDEX, INSTRUCTION_NOISE_PERCENT, LL_MISS_NOTE, headline_section};
 use html::{esc, not_run};
+use mutants::{MUTANTS_COMMAND, mutants_section};
 use timing::{BENCH_COMMAND, PEERS_COMMAND, floor_section, overhead_section, peers_section};
 
 /// Where the report reads from and writes to.
@@ -70,6 +74,10 @@ pub struct ReportData {
     pub counts: DataSource<CountRow>,
     /// The bounds checks surviving in each variant file.
     pub checks: DataSource<CheckFile>,
+    /// The mutant campaign's cells.
+    pub mutants: DataSource<MutantCell>,
+    /// The classification of the mutants that survive.
+    pub triage: DataSource<Triage>,
 }
 
 impl ReportData {
@@ -82,6 +90,8 @@ impl ReportData {
             fuzz: load_json(&inputs.data.join("fuzz.json")),
             counts: load_json(&inputs.data.join("counts.json")),
             checks: load_json(&inputs.data.join("checks.json")),
+            mutants: load_json(&inputs.data.join("mutants.json")),
+            triage: load_json(&inputs.data.join("mutants-triage.json")),
         }
     }
 }
@@ -196,8 +206,8 @@ fn unless(notice: Option<String>, body: impl FnOnce() -> io::Result<String>) -> 
     notice.map_or_else(body, Ok)
 }
 
-/// The seven sections in page order; a section without data holds the notice saying so instead.
-fn sections(data: &ReportData) -> io::Result<[Section; 7]> {
+/// The eight sections in page order; a section without data holds the notice saying so instead.
+fn sections(data: &ReportData) -> io::Result<[Section; 8]> {
     let bench = data.bench.records();
     let notices = [
         gate(&data.bench, "rawcheck's variants and sprs", BENCH_COMMAND),
@@ -309,6 +319,22 @@ fn sections(data: &ReportData) -> io::Result<[Section; 7]> {
             prov_line(&data.fuzz),
             unless(gate(&data.fuzz, "", FUZZ_COMMAND), || {
                 fuzz_section(data.fuzz.records())
+            })?,
+        ),
+        (
+            "mutants",
+            "Generated mutants against detectors",
+            "One-change mutants of the raw variants, the plans, <code>Csr::new</code> and the \
+             reader (comparison boundaries, off-by-one offsets and lengths, dropped guards, swapped \
+             operands, wrong buffers), all compiled into one build and switched on one at a time. \
+             A detector's rate counts the mutants it ran on: the campaign stops at the first kill \
+             and gives only undecided mutants to the slow detectors. A survivor is either \
+             <i>equivalent</i> (no input tells it from the original) or <i>a hole</i> in the \
+             harness."
+                .into(),
+            prov_line(&data.mutants),
+            unless(gate(&data.mutants, "", MUTANTS_COMMAND), || {
+                mutants_section(data.mutants.records(), data.triage.records())
             })?,
         ),
     ])
@@ -427,6 +453,12 @@ fn sources_table(data: &ReportData) -> String {
         row("fuzzing", &data.fuzz, FUZZ_COMMAND),
         row("instruction counts", &data.counts, COUNTS_COMMAND),
         row("surviving checks", &data.checks, CHECKS_COMMAND),
+        row("mutant campaign", &data.mutants, MUTANTS_COMMAND),
+        row(
+            "survivor triage",
+            &data.triage,
+            "edit reports/data/mutants-triage.json",
+        ),
     ];
     let header = ["data", "path", "status", "machine", "taken", "produced by"].map(String::from);
     html::table("Data sources", &header, &rows)
