@@ -45,7 +45,3 @@ def kernels() -> list[str]:
 
 def variants() -> list[str]:
     return names()["variants"]
-
-
-def detectors() -> list[str]:
-    return names()["detectors"]

@@ -2,10 +2,9 @@
 //! `{"id":"B5","feature":"bug-missing-zero-fill","kernel":"permute_indices","enabled":true,
 //! "checked":"prevented","reason":"...","summary":"...","origin":"..."}`.
 //!
-//! `scripts/bughunt` runs it once with every bug feature on (each bug is its own cfg) to learn
-//! each bug's kernel (its fuzz target), to check that every feature took effect, and whether the
-//! checked variant carries the bug or cannot (its `checked-variant` cell is then `prevented`,
-//! with the reason). It lives in the fuzz crate, whose `bug-*` features are the kernels crate's,
+//! `scripts/bughunt` (the `rawcheck-hunt` crate, which reads the catalogue itself) runs it once
+//! with every bug feature on (each bug is its own cfg) to check that the feature of every bug it
+//! hunts took effect. It lives in the fuzz crate, whose `bug-*` features are the kernels crate's,
 //! so that it builds in the folder the hunt's property cases build in.
 //!
 //! `cargo run --manifest-path fuzz/Cargo.toml --example seeded_bugs [--all-features]`

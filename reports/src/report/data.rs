@@ -6,7 +6,10 @@
 //! - an object carrying the provenance: `{"machine": {...}, "date": "...", "results": [{...}]}`,
 //!   where `machine` is any JSON (conventionally `{"cpu": "...", "cores": 2, "os": "..."}`) and
 //!   `date` any string (conventionally ISO 8601 UTC); `checks.json` names its records `files`;
-//! - one JSON object per line (blank lines are skipped), as `scripts/bughunt` appends them.
+//! - one JSON object per line (blank lines are skipped), for a writer that appends.
+//!
+//! `scripts/bughunt` writes `bughunt.json` in the object form, with its budget, repeats and phase
+//! times beside `results` ([`rawcheck_hunt::HuntDoc`]).
 //!
 //! Unknown fields are ignored, so writers may add fields without breaking the report.
 
@@ -89,36 +92,9 @@ impl<T> DataSource<T> {
     }
 }
 
-/// One cell of the bug hunt (`reports/data/bughunt.json`): one detector run against one seeded bug.
-///
-/// `{"bug":"B1","detector":"fuzz-asan","outcome":"detected","seconds":1.9,"seconds_min":1.2,
-/// "seconds_max":2.5,"execs":4312,"message":"heap-buffer-overflow ...","artifact":"fuzz/artifacts/...",
-/// "tool_version":"...","repeats":3}`; only `bug`, `detector` and `outcome` are required.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct HuntCell {
-    /// Seeded bug id, `B1`..`B8`.
-    pub bug: String,
-    /// Detector name, e.g. `fuzz-asan` or `miri-tree`.
-    pub detector: String,
-    /// `detected`, `missed`, `prevented` or `error`.
-    pub outcome: String,
-    /// Median seconds to the verdict over the repeats (time to detect when detected).
-    pub seconds: Option<f64>,
-    /// Fastest repeat, seconds.
-    pub seconds_min: Option<f64>,
-    /// Slowest repeat, seconds.
-    pub seconds_max: Option<f64>,
-    /// Fuzzer executions until the verdict.
-    pub execs: Option<u64>,
-    /// What the detector said (or why the bug is prevented).
-    pub message: Option<String>,
-    /// The crashing input or log kept for the cell.
-    pub artifact: Option<String>,
-    /// The detector's version.
-    pub tool_version: Option<String>,
-    /// How many runs the median is over.
-    pub repeats: Option<u32>,
-}
+/// One cell of the bug hunt (`reports/data/bughunt.json`, written by `scripts/bughunt`): the
+/// writer's own cell type, so the two sides cannot drift.
+pub use rawcheck_hunt::HuntCell;
 
 /// One cell of the mutant campaign (`reports/data/mutants.json`): one detector run against one
 /// generated mutant. The shape of a [`HuntCell`] with the mutant in place of the bug.

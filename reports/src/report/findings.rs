@@ -242,13 +242,7 @@ mod tests {
             detector: detector.into(),
             outcome: outcome.into(),
             seconds,
-            seconds_min: None,
-            seconds_max: None,
-            execs: None,
-            message: None,
-            artifact: None,
-            tool_version: None,
-            repeats: None,
+            ..HuntCell::default()
         }
     }
 

@@ -7,14 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub fn this_machine() -> String {
     let cpu = rawcheck_benches::machine::cpu_model().unwrap_or_else(|| "unknown CPU".to_owned());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    let proc_line = |path: &str| fs::read_to_string(path).map(|s| s.trim().to_owned()).ok();
-    let kernel = match (
-        proc_line("/proc/sys/kernel/ostype"),
-        proc_line("/proc/sys/kernel/osrelease"),
-    ) {
-        (Some(os), Some(release)) => format!("{os} {release}"),
-        _ => std::env::consts::OS.to_owned(),
-    };
+    let kernel = rawcheck_benches::machine::kernel();
     let distro = fs::read_to_string("/etc/os-release").ok().and_then(|text| {
         text.lines().find_map(|line| {
             let value = line.strip_prefix("PRETTY_NAME=")?;
@@ -35,27 +28,13 @@ pub fn this_machine() -> String {
 pub fn utc(t: SystemTime) -> String {
     let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let (days, rem) = (secs / 86_400, secs % 86_400);
-    let (y, m, d) = civil_from_days(days);
+    let (y, m, d) = rawcheck_benches::machine::civil_from_days(days);
     format!(
         "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",
         rem / 3600,
         rem / 60 % 60,
         rem % 60
     )
-}
-
-/// Gregorian date of a day count since 1970-01-01 (H. Hinnant's `civil_from_days`, for days >= 0).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + u64::from(m <= 2);
-    (y, m, d)
 }
 
 #[cfg(test)]

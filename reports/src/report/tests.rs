@@ -626,3 +626,18 @@ fn the_counts_section_explains_with_counts_and_checks() {
         "families in their enum order"
     );
 }
+
+#[test]
+fn the_hunts_document_reads_back_through_the_reports_reader() {
+    let text = include_str!("../../../hunt/tests/fixtures/bughunt-python.json");
+    let doc: rawcheck_hunt::HuntDoc = serde_json::from_str(text).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bughunt.json");
+    rawcheck_hunt::write_doc(&path, &doc).unwrap();
+    let read = load_json::<HuntCell>(&path);
+    assert_eq!(read.records(), doc.results.as_slice());
+    assert_eq!(read.records()[2].outcome, "missed");
+    let p = read.provenance().unwrap();
+    assert_eq!(p.date.as_deref(), Some("2026-12-02T02:28:50Z"));
+    assert!(p.machine.as_deref().unwrap().contains("Intel"), "{p:?}");
+}
