@@ -160,6 +160,30 @@ pub fn miri_command(paths: &Paths, feature: &str, target: &str, files: &[PathBuf
     cmd
 }
 
+/// The first line of a build's output that starts with `error`.
+fn first_error(text: &str) -> Option<&str> {
+    text.lines().find(|l| l.starts_with("error"))
+}
+
+/// The message of a failed build: its log and the first error line.
+pub fn build_error(log: &str, text: &str) -> String {
+    format!(
+        "build failed ({log}): {}",
+        first_error(text).unwrap_or("failed")
+    )
+}
+
+/// Why the Miri build failed, unless the replayer it built printed its usage (a run without
+/// arguments only prints usage).
+pub fn miri_build_error(text: &str) -> Option<String> {
+    (!text.contains("usage:")).then(|| {
+        format!(
+            "miri build failed: {}",
+            first_error(text).unwrap_or("no usage line")
+        )
+    })
+}
+
 /// Builds each [`Step`] once; every build is timed and its log kept in `work/logs`.
 pub struct Builder<'a> {
     paths: &'a Paths,
@@ -251,11 +275,6 @@ impl<'a> Builder<'a> {
         let (ok, text) = result.unwrap_or_else(|e| (false, format!("error: cannot run: {e}")));
         let log = p.logs().join(format!("build-{name}.log"));
         let written = std::fs::write(&log, format!("$ {}\n{text}", show(&cmd)));
-        let first_error = || {
-            text.lines()
-                .find(|l| l.starts_with("error"))
-                .map(str::to_owned)
-        };
         let failed = |error: String| Built {
             path: None,
             seconds,
@@ -266,24 +285,16 @@ impl<'a> Builder<'a> {
         }
         let product = match step {
             Step::Miri { .. } => {
-                // The replayer without arguments prints its usage: then it was built.
-                return match text.contains("usage:") {
-                    true => Built {
+                return match miri_build_error(&text) {
+                    None => Built {
                         path: None,
                         seconds,
                         error: None,
                     },
-                    false => failed(format!(
-                        "miri build failed: {}",
-                        first_error().unwrap_or_else(|| "no usage line".into())
-                    )),
+                    Some(e) => failed(e),
                 };
             }
-            _ if !ok => {
-                let rel = p.rel(&log);
-                let line = first_error().unwrap_or_else(|| "failed".into());
-                return failed(format!("build failed ({rel}): {line}"));
-            }
+            _ if !ok => return failed(build_error(&p.rel(&log), &text)),
             Step::PropertyCases => None,
             Step::Fuzz { target, .. } => Some((
                 p.fuzz
@@ -341,6 +352,28 @@ mod tests {
     use rawcheck_kernels::bugs::CATALOGUE;
 
     use super::*;
+
+    #[test]
+    fn a_failed_build_names_its_log_and_first_error() {
+        let cargo = "   Compiling rawcheck-kernels v0.1.0\nwarning: unused\nerror[E0425]: cannot \
+                     find value `n` in this scope\n --> src/raw.rs:3:5\nerror: could not compile";
+        assert_eq!(
+            build_error("fuzz/work/bughunt/logs/build-x.log", cargo),
+            "build failed (fuzz/work/bughunt/logs/build-x.log): error[E0425]: cannot find value \
+             `n` in this scope"
+        );
+        assert_eq!(build_error("l", "killed"), "build failed (l): failed");
+        let usage = "usage: permute_indices FILE_OR_DIR...  (replays inputs; fuzz with ...)";
+        assert_eq!(miri_build_error(usage), None);
+        assert_eq!(
+            miri_build_error("error: the sysroot can't be built\n"),
+            Some("miri build failed: error: the sysroot can't be built".into())
+        );
+        assert_eq!(
+            miri_build_error(""),
+            Some("miri build failed: no usage line".into())
+        );
+    }
 
     #[test]
     fn cells_share_builds_by_mode_and_feature() {
