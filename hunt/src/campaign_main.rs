@@ -23,7 +23,7 @@ The mutant campaign: generated mutants against the detectors, cheapest first, ea
 stopped at its first kill; kill rates and times to kill in JSON.
 
 options:
-  --quick            a fixed sample of 30 mutants x tests, fuzz-asan, miri-tree, short budgets
+  --quick            a fixed sample of 30 mutants x tests, fuzz-asan, miri-tree
   --mutants LIST     comma-separated mutant ids (default: all, --quick: the sample)
   --detectors LIST   comma-separated detectors and `tests` (default: all; run cheapest first)
   --budget SECONDS   seconds per run of every detector (default: each detector's own)
@@ -96,13 +96,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let handler = ctrlc::set_handler(|| {
-        log("interrupted");
-        rawcheck_hunt::run::kill_running();
-        std::process::exit(130);
-    });
-    if let Err(e) = handler {
-        eprintln!("error: cannot handle Ctrl-C: {e}");
+    if let Err(e) = rawcheck_hunt::run::kill_runs_on_interrupt() {
+        eprintln!("error: {e}");
         return ExitCode::FAILURE;
     }
     match campaign(&argv, &args) {
@@ -150,7 +145,7 @@ fn campaign(argv: &[String], args: &Args) -> Result<bool, String> {
     };
     let budgets: HashMap<Probe, u64> = probes
         .iter()
-        .map(|&p| (p, args.budget.unwrap_or(p.budget(args.quick))))
+        .map(|&p| (p, args.budget.unwrap_or(p.budget())))
         .collect();
     let plan = Campaign {
         mutants,
