@@ -161,6 +161,11 @@ impl Probe {
         }
     }
 
+    /// Whether a mutant triaged equivalent skips it: the fuzzers, valgrind and Miri.
+    pub fn slow(self) -> bool {
+        self.cost() >= 2
+    }
+
     /// Seconds per run, the same in the quick and the full campaign: the replays and the tests
     /// are capped far above what they take when they pass (the cap only stops a mutant that
     /// makes them loop), a fuzzer gets 10 s, Miri 30 s (a dozen of its smallest inputs).
@@ -294,34 +299,43 @@ pub fn from_hunt(mutant: &Entry, probe: Probe, cell: HuntCell, tree: &str) -> Mu
 
 /// Runs the stages: each probe in turn on the mutants no earlier probe killed (`run` gets the
 /// probe and the indices of those mutants and returns their cells, in that order); a killed
-/// mutant gets a `skipped` cell from every later probe. Returns the cells mutant outer, probes in
-/// the order given, and logs each stage.
+/// mutant gets a `skipped` cell from every later probe. A mutant marked in `equivalent` (triaged
+/// so in `reports/data/mutants-triage.json`) still meets the cheap probes, which would show a
+/// wrong triage, but not the slow ones ([`Probe::slow`]). Returns the cells mutant outer, probes
+/// in the order given, and logs each stage.
 pub fn stages(
     mutants: &[Entry],
     probes: &[Probe],
+    equivalent: &[bool],
     mut run: impl FnMut(Probe, &[usize]) -> Vec<MutantCell>,
 ) -> Vec<MutantCell> {
     let mut killer: Vec<Option<&'static str>> = vec![None; mutants.len()];
     let mut cells: Vec<Vec<MutantCell>> = vec![Vec::new(); mutants.len()];
+    let settled = |i: usize| equivalent.get(i).copied().unwrap_or(false);
     for &probe in probes {
         let alive: Vec<usize> = (0..mutants.len())
-            .filter(|&i| killer[i].is_none())
+            .filter(|&i| killer[i].is_none() && !(probe.slow() && settled(i)))
             .collect();
         let ran = match alive.is_empty() {
             true => Vec::new(),
             false => run(probe, &alive),
         };
         assert_eq!(ran.len(), alive.len(), "one cell per mutant run");
-        for (&i, cell) in alive.iter().zip(ran) {
-            if cell.outcome == Outcome::Detected.name() {
-                killer[i] = Some(probe.name());
-            }
-            cells[i].push(cell);
-        }
+        let mut ran = alive.iter().copied().zip(ran).peekable();
         for (i, m) in mutants.iter().enumerate() {
-            if let Some(by) = killer[i].filter(|_| !alive.contains(&i)) {
-                cells[i].push(skipped(m, probe, &format!("killed by {by} before")));
-            }
+            let cell = match (ran.next_if(|(k, _)| *k == i), killer[i]) {
+                (Some((_, cell)), _) => {
+                    if cell.outcome == Outcome::Detected.name() {
+                        killer[i] = Some(probe.name());
+                    }
+                    cell
+                }
+                (None, Some(by)) => skipped(m, probe, &format!("killed by {by} before")),
+                (None, None) => {
+                    skipped(m, probe, "triaged equivalent: not given to slow detectors")
+                }
+            };
+            cells[i].push(cell);
         }
         let killed = alive.iter().filter(|&&i| killer[i].is_some()).count();
         crate::log(&format!(
@@ -458,6 +472,8 @@ pub struct Campaign {
     pub budgets: HashMap<Probe, u64>,
     /// Builds and runs at a time.
     pub jobs: usize,
+    /// Per mutant, whether it is triaged equivalent and so skips the slow detectors.
+    pub equivalent: Vec<bool>,
 }
 
 /// What a campaign produced.
@@ -701,7 +717,12 @@ pub fn run_campaign(repo: &Paths, tree: &Paths, campaign: &Campaign) -> Result<R
             .map(|c| c.expect("every cell finished"))
             .collect()
     };
-    let cells = stages(&campaign.mutants, &campaign.probes, stage);
+    let cells = stages(
+        &campaign.mutants,
+        &campaign.probes,
+        &campaign.equivalent,
+        stage,
+    );
     Ok(Ran {
         cells,
         build_seconds,
@@ -836,7 +857,7 @@ mod tests {
             Probe::Hunt(Detector::MiriTree),
         ];
         let mut asked: Vec<(Probe, Vec<usize>)> = Vec::new();
-        let cells = stages(&ms, &probes, |p, alive| {
+        let cells = stages(&ms, &probes, &[], |p, alive| {
             asked.push((p, alive.to_vec()));
             alive
                 .iter()
@@ -881,11 +902,41 @@ mod tests {
     }
 
     #[test]
+    fn a_mutant_triaged_equivalent_meets_only_the_cheap_detectors() {
+        let ms = [
+            entry("00000001", "kernels/src/csr.rs", "Csr::new"),
+            entry("00000002", "kernels/src/csr.rs", "Csr::new"),
+        ];
+        let probes = [Probe::Tests, Probe::Hunt(Detector::MiriTree)];
+        let mut asked = Vec::new();
+        let cells = stages(&ms, &probes, &[true, false], |p, alive| {
+            asked.push((p, alive.to_vec()));
+            alive.iter().map(|&i| ran(&ms[i], p, "missed")).collect()
+        });
+        assert_eq!(
+            asked,
+            [
+                (Probe::Tests, vec![0, 1]),
+                (Probe::Hunt(Detector::MiriTree), vec![1])
+            ]
+        );
+        assert_eq!(cells[1].outcome, "skipped");
+        assert!(
+            cells[1]
+                .message
+                .as_deref()
+                .unwrap()
+                .starts_with("triaged equivalent")
+        );
+        assert_eq!(cells[3].outcome, "missed");
+    }
+
+    #[test]
     fn an_error_leaves_the_mutant_to_the_next_detector() {
         let ms = [entry("00000001", "kernels/src/csr.rs", "Csr::new")];
         let probes = [Probe::Tests, Probe::Hunt(Detector::Valgrind)];
         let mut n = 0;
-        let cells = stages(&ms, &probes, |p, alive| {
+        let cells = stages(&ms, &probes, &[], |p, alive| {
             n += 1;
             let outcome = if p == Probe::Tests {
                 "error"
@@ -898,7 +949,7 @@ mod tests {
         assert_eq!(cells[1].outcome, "detected");
         // A stage with nothing left to run is not asked.
         let mut asked = 0;
-        let all_killed = stages(&ms, &probes, |p, alive| {
+        let all_killed = stages(&ms, &probes, &[], |p, alive| {
             asked += 1;
             alive.iter().map(|&i| ran(&ms[i], p, "detected")).collect()
         });
