@@ -21,9 +21,9 @@
 //!
 //! Why a crate of its own rather than a `rawcheck hunt` subcommand: the hunt orchestrates cargo,
 //! libFuzzer, Miri and Valgrind (an xtask's job, not the report's), the `rawcheck` command line
-//! stays small, and the generated-mutant campaign (issue 14) will run on this same engine with
-//! mutants as subjects. The report reads the hunt's cells through [`HuntCell`], the type written
-//! here.
+//! stays small, and the generated-mutant campaign (issue 14, [`campaign`], the `rawcheck-campaign`
+//! binary) runs on this same engine with mutants as subjects. The report reads the hunt's cells
+//! through [`HuntCell`] and the campaign's through [`MutantCell`], the types written here.
 
 pub mod args;
 pub mod build;

@@ -1,12 +1,12 @@
 //! What a hunt hunts: a [`Subject`] is a defect that some build of the fuzz crate carries, and
 //! the detectors are timed on finding it.
 //!
-//! Today every subject is a seeded bug ([`rawcheck_kernels::bugs`]): its own cargo feature, so
-//! its own build per detector mode. The generated mutants of issue 14 will be subjects too: all
-//! of them compiled into one schemata build (one feature shared by every mutant, so one build per
-//! mode for the whole campaign), the active one chosen at run time by `RAWCHECK_MUTANT=<id>` in
-//! [`Subject::env`]. Everything downstream (builds keyed by feature, runs given the subject's
-//! environment, Miri given it through `-Zmiri-env-set`) already works that way.
+//! A seeded bug ([`rawcheck_kernels::bugs`]) is a subject with its own cargo feature, so its own
+//! build per detector mode. A generated mutant of issue 14 ([`crate::campaign::subject`]) is one
+//! too: all of them are compiled into one schemata build (one feature shared by every mutant, so
+//! one build per mode for the whole campaign), the active one chosen at run time by
+//! `RAWCHECK_MUTANT=<id>` in [`Subject::env`]. Everything downstream (builds keyed by feature,
+//! runs given the subject's environment, Miri given it through `-Zmiri-env-set`) works that way.
 
 use rawcheck_fuzz::Target;
 use rawcheck_kernels::Detector;
