@@ -94,13 +94,18 @@ pub struct HuntDoc {
 impl HuntDoc {
     /// The document as `scripts/bughunt` writes it: indented by one space, one newline at the end.
     pub fn to_json(&self) -> String {
-        let mut text = Vec::new();
-        let pretty = serde_json::ser::PrettyFormatter::with_indent(b" ");
-        let mut ser = serde_json::Serializer::with_formatter(&mut text, pretty);
-        self.serialize(&mut ser)
-            .expect("a document of strings and numbers serialises");
-        String::from_utf8(text).expect("serde_json writes UTF-8") + "\n"
+        to_json(self)
     }
+}
+
+/// `doc` as the hunt writes its documents: indented by one space, one newline at the end.
+pub fn to_json<T: Serialize>(doc: &T) -> String {
+    let mut text = Vec::new();
+    let pretty = serde_json::ser::PrettyFormatter::with_indent(b" ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut text, pretty);
+    doc.serialize(&mut ser)
+        .expect("a document of strings and numbers serialises");
+    String::from_utf8(text).expect("serde_json writes UTF-8") + "\n"
 }
 
 /// How one run (or a cell) ended.

@@ -21,12 +21,13 @@
 //!
 //! Why a crate of its own rather than a `rawcheck hunt` subcommand: the hunt orchestrates cargo,
 //! libFuzzer, Miri and Valgrind (an xtask's job, not the report's), the `rawcheck` command line
-//! stays small, and the generated-mutant campaign (issue 14) will run on this same engine with
-//! mutants as subjects. The report reads the hunt's cells through [`HuntCell`], the type written
-//! here.
+//! stays small, and the generated-mutant campaign (issue 14, [`campaign`], the `rawcheck-campaign`
+//! binary) runs on this same engine with mutants as subjects. The report reads the hunt's cells
+//! through [`HuntCell`] and the campaign's through [`MutantCell`], the types written here.
 
 pub mod args;
 pub mod build;
+pub mod campaign;
 pub mod cell;
 pub mod events;
 pub mod inputs;
@@ -40,6 +41,7 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+pub use campaign::{MutantCell, MutantDoc};
 pub use cell::{HuntCell, HuntDoc, Machine};
 use rawcheck_kernels::Detector;
 
@@ -244,12 +246,17 @@ pub fn iso_utc(t: SystemTime) -> String {
 /// Writes `doc` to `out` through a temporary file beside it and a rename, so that a failed hunt
 /// never leaves half a file.
 pub fn write_doc(out: &Path, doc: &HuntDoc) -> std::io::Result<()> {
+    write_atomic(out, &doc.to_json())
+}
+
+/// Writes `text` to `out` through a temporary file beside it and a rename.
+pub fn write_atomic(out: &Path, text: &str) -> std::io::Result<()> {
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir)?;
     }
     let mut tmp = out.as_os_str().to_owned();
     tmp.push(".tmp");
-    std::fs::write(&tmp, doc.to_json())?;
+    std::fs::write(&tmp, text)?;
     std::fs::rename(&tmp, out)
 }
 
@@ -261,7 +268,7 @@ struct Pending {
 }
 
 /// What a cell needs.
-enum Planned {
+pub enum Planned {
     /// These runs, to fold into the cell.
     Runs(HuntCell, Vec<Job>),
     /// Nothing: it is finished (prevented, error).
@@ -269,7 +276,7 @@ enum Planned {
 }
 
 /// The cell and its runs, or the finished cell (prevented, error).
-fn make_jobs(
+pub fn make_jobs(
     paths: &Paths,
     hunt: &Hunt,
     builder: &Builder,

@@ -23,13 +23,8 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let handler = ctrlc::set_handler(|| {
-        log("interrupted");
-        rawcheck_hunt::run::kill_running();
-        std::process::exit(130);
-    });
-    if let Err(e) = handler {
-        eprintln!("error: cannot handle Ctrl-C: {e}");
+    if let Err(e) = rawcheck_hunt::run::kill_runs_on_interrupt() {
+        eprintln!("error: {e}");
         return ExitCode::FAILURE;
     }
     let started = Instant::now();

@@ -64,6 +64,16 @@ pub fn kill_running() {
     }
 }
 
+/// Kills every run in progress and exits with status 130 on Ctrl-C.
+pub fn kill_runs_on_interrupt() -> Result<(), String> {
+    ctrlc::set_handler(|| {
+        crate::log("interrupted");
+        kill_running();
+        std::process::exit(130);
+    })
+    .map_err(|e| format!("cannot handle Ctrl-C: {e}"))
+}
+
 /// Runs `job` under `timeout --kill-after=10`, following its output; a fuzzer stops itself at
 /// its first crash or at its budget, a replay at its last input; either is stopped
 /// [`report_grace`] after its first report.

@@ -1,15 +1,15 @@
 //! What a hunt hunts: a [`Subject`] is a defect that some build of the fuzz crate carries, and
 //! the detectors are timed on finding it.
 //!
-//! Today every subject is a seeded bug ([`rawcheck_kernels::bugs`]): its own cargo feature, so
-//! its own build per detector mode. The generated mutants of issue 14 will be subjects too: all
-//! of them compiled into one schemata build (one feature shared by every mutant, so one build per
-//! mode for the whole campaign), the active one chosen at run time by `RAWCHECK_MUTANT=<id>` in
-//! [`Subject::env`]. Everything downstream (builds keyed by feature, runs given the subject's
-//! environment, Miri given it through `-Zmiri-env-set`) already works that way.
+//! A seeded bug ([`rawcheck_kernels::bugs`]) is a subject with its own cargo feature, so its own
+//! build per detector mode. A generated mutant of issue 14 ([`crate::campaign::subject`]) is one
+//! too: all of them are compiled into one schemata build (one feature shared by every mutant, so
+//! one build per mode for the whole campaign), the active one chosen at run time by
+//! `RAWCHECK_MUTANT=<id>` in [`Subject::env`]. Everything downstream (builds keyed by feature,
+//! runs given the subject's environment, Miri given it through `-Zmiri-env-set`) works that way.
 
+use rawcheck_fuzz::Target;
 use rawcheck_kernels::Detector;
-use rawcheck_kernels::Kernel;
 use rawcheck_kernels::bugs::{InChecked, SeededBug};
 
 /// A defect to hunt.
@@ -17,8 +17,8 @@ use rawcheck_kernels::bugs::{InChecked, SeededBug};
 pub struct Subject {
     /// Its id in the results (`B1`..`B8`).
     pub id: String,
-    /// The kernel it sits in: the fuzz target the detectors run.
-    pub kernel: Kernel,
+    /// The fuzz target the detectors run: its kernel's, or the reader's or `Csr::new`'s.
+    pub fuzz_target: Target,
     /// The cargo feature of the fuzz crate whose build carries it; builds are shared by every
     /// subject with the same feature.
     pub feature: String,
@@ -33,16 +33,16 @@ impl Subject {
     pub fn seeded(bug: &SeededBug) -> Subject {
         Subject {
             id: bug.id.to_owned(),
-            kernel: bug.kernel,
+            fuzz_target: Target::Kernel(bug.kernel),
             feature: bug.feature.to_owned(),
             env: Vec::new(),
             checked: bug.checked,
         }
     }
 
-    /// The fuzz target the detectors run: the kernel's.
+    /// The name of the fuzz target the detectors run.
     pub fn target(&self) -> &'static str {
-        self.kernel.name()
+        self.fuzz_target.name()
     }
 }
 

@@ -96,38 +96,9 @@ impl<T> DataSource<T> {
 /// writer's own cell type, so the two sides cannot drift.
 pub use rawcheck_hunt::HuntCell;
 
-/// One cell of the mutant campaign (`reports/data/mutants.json`): one detector run against one
-/// generated mutant. The shape of a [`HuntCell`] with the mutant in place of the bug.
-///
-/// `{"mutant":"m1a2b3c","operator":"cmp-boundary","location":"kernels/src/reshape/raw.rs:40",
-/// "change":"`<` → `<=`","detector":"fuzz-asan","outcome":"detected","seconds":1.9, ...}`;
-/// `outcome` is `detected`, `missed`, `error` or `skipped` (not run: an earlier detector had
-/// already killed the mutant).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct MutantCell {
-    /// The mutant's stable id.
-    pub mutant: String,
-    /// The mutation operator.
-    pub operator: String,
-    /// `file:line` of the change.
-    pub location: String,
-    /// The change, original to replacement.
-    pub change: Option<String>,
-    /// Detector name (a [`rawcheck_kernels::Detector`] or `tests`).
-    pub detector: String,
-    /// `detected`, `missed`, `error` or `skipped`.
-    pub outcome: String,
-    /// Seconds to the verdict (time to detect when detected).
-    pub seconds: Option<f64>,
-    /// Fuzzer executions until the verdict.
-    pub execs: Option<u64>,
-    /// What the detector said.
-    pub message: Option<String>,
-    /// The crashing input or log kept for the cell.
-    pub artifact: Option<String>,
-    /// The detector's version.
-    pub tool_version: Option<String>,
-}
+/// One cell of the mutant campaign (`reports/data/mutants.json`, written by `scripts/mutants`):
+/// the writer's own cell type, so the two sides cannot drift.
+pub use rawcheck_hunt::MutantCell;
 
 /// The classification of a mutant no detector kills (`reports/data/mutants-triage.json`,
 /// committed and edited by hand: one record per survivor).
