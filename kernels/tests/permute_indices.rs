@@ -138,6 +138,24 @@ fn bench_sized_matrices_match_the_moved_triplets() {
 }
 
 #[test]
+fn rows_spread_over_several_gather_blocks() {
+    // About 2000 entries (Miri: 900), against the dense oracle: two or more blocks of the gather
+    // paths (half a 32 or 48 KiB L1d of output, 682 to 1228 entries). Banded rows are all
+    // short; tensor rows are of every length, long ones included, and some empty. Miri runs the
+    // smaller banded case alone, to keep within its time budget.
+    let (nnz, families): (usize, &[Family]) = if cfg!(miri) {
+        (900, &[Family::Banded])
+    } else {
+        (2000, &[Family::Banded, Family::Tensor])
+    };
+    for &family in families {
+        let a = generate(family, nnz, DEFAULT_SEED);
+        let (rows, cols) = index_permutations(a.rows(), a.cols(), DEFAULT_SEED);
+        check_all_variants(&a, &rows, &cols);
+    }
+}
+
+#[test]
 fn the_rule_counting_sorts_long_rows_whose_buckets_fit_the_l2() {
     let cache = CacheSizes {
         l1d: 32 << 10,
@@ -150,12 +168,52 @@ fn the_rule_counting_sorts_long_rows_whose_buckets_fit_the_l2() {
     // Average rows of 33 entries (cells per entry = cols / 33) are long, of 32 are not.
     let choose = |dim: usize, per_row: usize| Path::choose(dim, dim, dim / per_row, cache);
     assert_eq!(choose(1024, 33), Path::CountingSort);
-    assert_eq!(choose(1024, 32), Path::Gather);
+    assert_eq!(choose(1024, 32), Path::Bitmap);
     assert_eq!(choose(fits, 1000), Path::CountingSort);
-    assert_eq!(choose(too_many, 1000), Path::Gather);
+    assert_eq!(choose(too_many, 1000), Path::Bitmap);
     // The larger side counts: a dense wide matrix with few rows still opens `cols` streams.
-    assert_eq!(Path::choose(10, too_many, 1, cache), Path::Gather);
+    assert_eq!(Path::choose(10, too_many, 1, cache), Path::Bitmap);
     assert_eq!(Path::choose(10, fits, 1, cache), Path::CountingSort);
+}
+
+#[test]
+fn the_rule_orders_long_rows_by_bitmap_while_16_bytes_a_column_fit_the_l2() {
+    let cache = CacheSizes {
+        l1d: 32 << 10,
+        l2: 1 << 20,
+        line: 64,
+    };
+    // 65536 columns of 16 bytes fill the 1 MiB L2 exactly; rows of 8 or 1000 entries.
+    for per_row in [8, 1000] {
+        let choose = |dim: usize| Path::choose(dim, dim, dim / per_row, cache);
+        assert_eq!(choose(65536), Path::Bitmap, "{per_row}");
+        assert_eq!(choose(65537), Path::Gather, "{per_row}");
+    }
+    // Only the columns count: a tall matrix with few columns still orders by bitmap.
+    assert_eq!(Path::choose(1 << 20, 65536, 1 << 10, cache), Path::Bitmap);
+}
+
+#[test]
+fn long_rows_spread_over_several_summary_words() {
+    // 3 x 8200 (Miri: 3 x 4200): 129 bitmap words, three summary words (Miri: 66 and two). Row
+    // 1 holds 40 entries spread over all of them, row 2 one short run of 33 columns, row 0
+    // nothing.
+    let cols = if cfg!(miri) { 4200 } else { 8200 };
+    let mut t: Vec<_> = (0..40)
+        .map(|j| (1, j * (cols / 40), Complex64::new(j as f64, 0.5)))
+        .collect();
+    t.extend((0..33).map(|j| (2, 4090 + j, Complex64::new(-(j as f64), 2.0))));
+    let a = Csr::<u64>::from_triplets(3, cols, &t).unwrap();
+    let (rows, cols) = index_permutations(3, cols, DEFAULT_SEED);
+    check_all_variants(&a, &rows, &cols);
+    if cfg!(miri) {
+        return; // Miri checks one permutation, to keep within its time budget
+    }
+    // The identity keeps row 2 within two neighbouring summary words, reversal flips every row.
+    let identity: Vec<usize> = (0..a.cols()).collect();
+    let reversed: Vec<usize> = (0..a.cols()).rev().collect();
+    check_all_variants(&a, &rows, &identity);
+    check_all_variants(&a, &rows, &reversed);
 }
 
 #[test]

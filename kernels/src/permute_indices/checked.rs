@@ -7,8 +7,9 @@
 
 use num_complex::Complex64;
 
-use super::{Path, Plan, SHORT_ROW, empty, long_row_scratch};
+use super::{LongRows, Marks, Path, Plan, SHORT_ROW, block_entries, empty};
 use crate::alloc::try_filled;
+use crate::cache::CacheSizes;
 use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Permutes the plan's input; see [`super`] for the algorithm.
@@ -42,7 +43,8 @@ pub(crate) fn scatter<I: Index>(
         inv_row[row_perm[i]] = i;
     }
     match Path::or_choose(forced, rows, cols, cells_per_entry) {
-        Path::Gather => gather(a, &inv_row, col_perm),
+        Path::Gather => gather(a, &inv_row, col_perm, false),
+        Path::Bitmap => gather(a, &inv_row, col_perm, true),
         Path::CountingSort => counting_sort(a, inv_row, col_perm),
     }
 }
@@ -56,62 +58,139 @@ fn longest_row<I: Index>(row_ptr: &[I]) -> usize {
     longest
 }
 
-/// Gather path: gathers output row `i'` from input row `inv_row[i']`, mapping its columns, then
-/// sorts that segment.
+/// Gather paths: output row `i'` is input row `inv_row[i']` with its columns mapped, taken in
+/// blocks of rows: each block's short rows are copied, then sorted while the block is in cache;
+/// its long rows are ordered as they are copied, through the bitmap when `bitmap` is set.
 fn gather<I: Index>(
     a: &Csr<I>,
     inv_row: &[usize],
     col_perm: &[usize],
+    bitmap: bool,
 ) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     let (in_ptr, in_col, in_val) = (a.row_ptr(), a.col_idx(), a.values());
     let mut row_ptr = try_filled(rows + 1, I::ZERO)?;
     let mut col_idx = try_filled(nnz, I::ZERO)?;
     let mut values = try_filled(nnz, Complex64::default())?;
-    let mut scratch = long_row_scratch(longest_row(a.row_ptr()))?;
+    let mut long = LongRows::new(bitmap, cols, longest_row(a.row_ptr()))?;
+    if let LongRows::Bitmap(marks) = &mut long {
+        marks.pos.resize(marks.pos.capacity(), I::ZERO);
+    }
+    // The row pointer first: output row r is as long as input row inv_row[r].
     let mut end = 0usize;
-    for new_row in 0..rows {
-        let i = inv_row[new_row];
-        let start = in_ptr[i].to_usize();
-        let len = in_ptr[i + 1].to_usize() - start;
-        if len <= SHORT_ROW {
-            for n in 0..len {
-                #[cfg(not(feature = "bug-permute-len-for-index"))]
-                let at = n;
-                // Seeded bug B3 (see the raw variant): the row's length where the index belongs.
-                #[cfg(feature = "bug-permute-len-for-index")]
-                let at = len;
-                col_idx[end + at] = I::from_usize(col_perm[in_col[start + n].to_usize()]);
-                values[end + at] = in_val[start + n];
-            }
-            for n in 1..len {
-                let (c, v) = (col_idx[end + n], values[end + n]);
-                let mut pos = n;
-                while pos > 0 && col_idx[end + pos - 1] > c {
-                    col_idx[end + pos] = col_idx[end + pos - 1];
-                    values[end + pos] = values[end + pos - 1];
-                    pos -= 1;
+    for r in 0..rows {
+        let i = inv_row[r];
+        end += in_ptr[i + 1].to_usize() - in_ptr[i].to_usize();
+        row_ptr[r + 1] = I::from_usize(end);
+    }
+    let block = block_entries::<I>(CacheSizes::get());
+    let mut first_row = 0;
+    while first_row < rows {
+        let first = row_ptr[first_row].to_usize();
+        let mut end_row = first_row + 1;
+        while end_row < rows && row_ptr[end_row].to_usize() - first < block {
+            end_row += 1;
+        }
+        for r in first_row..end_row {
+            let at = row_ptr[r].to_usize();
+            let len = row_ptr[r + 1].to_usize() - at;
+            let start = in_ptr[inv_row[r]].to_usize();
+            if len <= SHORT_ROW {
+                for n in 0..len {
+                    #[cfg(not(feature = "bug-permute-len-for-index"))]
+                    let to = n;
+                    // Seeded bug B3 (see the raw variant): the row's length where the index
+                    // belongs.
+                    #[cfg(feature = "bug-permute-len-for-index")]
+                    let to = len;
+                    col_idx[at + to] = I::from_usize(col_perm[in_col[start + n].to_usize()]);
+                    values[at + to] = in_val[start + n];
                 }
-                col_idx[end + pos] = c;
-                values[end + pos] = v;
-            }
-        } else {
-            scratch.clear();
-            for n in 0..len {
-                let c = col_perm[in_col[start + n].to_usize()];
-                scratch.push((I::from_usize(c), I::from_usize(n)));
-            }
-            scratch.sort_unstable_by_key(|&(c, _)| c);
-            for n in 0..len {
-                let (c, at) = scratch[n];
-                col_idx[end + n] = c;
-                values[end + n] = in_val[start + at.to_usize()];
+            } else {
+                match &mut long {
+                    LongRows::Sort(scratch) => {
+                        scratch.clear();
+                        for n in 0..len {
+                            let c = col_perm[in_col[start + n].to_usize()];
+                            scratch.push((I::from_usize(c), I::from_usize(n)));
+                        }
+                        scratch.sort_unstable_by_key(|&(c, _)| c);
+                        for n in 0..len {
+                            let (c, from) = scratch[n];
+                            col_idx[at + n] = c;
+                            values[at + n] = in_val[start + from.to_usize()];
+                        }
+                    }
+                    LongRows::Bitmap(marks) => {
+                        let row = (&in_col[start..start + len], &in_val[start..start + len]);
+                        let seg = (&mut col_idx[at..at + len], &mut values[at..at + len]);
+                        ordered_by_bitmap(marks, row, col_perm, seg);
+                    }
+                }
             }
         }
-        end += len;
-        row_ptr[new_row + 1] = I::from_usize(end);
+        for r in first_row..end_row {
+            let at = row_ptr[r].to_usize();
+            let len = row_ptr[r + 1].to_usize() - at;
+            if len <= SHORT_ROW {
+                insertion_sort(&mut col_idx, &mut values, at, len);
+            }
+        }
+        first_row = end_row;
     }
     Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
+}
+
+/// Sorts the `len` entries from `at` of `col` and `val` by column, moving each value with its
+/// column.
+fn insertion_sort<I: Index>(col: &mut [I], val: &mut [Complex64], at: usize, len: usize) {
+    for n in 1..len {
+        let (c, v) = (col[at + n], val[at + n]);
+        let mut pos = n;
+        while pos > 0 && col[at + pos - 1] > c {
+            col[at + pos] = col[at + pos - 1];
+            val[at + pos] = val[at + pos - 1];
+            pos -= 1;
+        }
+        col[at + pos] = c;
+        val[at + pos] = v;
+    }
+}
+
+/// Writes the entries of an input row (`row`: its columns and values) to `seg` (the output
+/// segment's columns and values, as long) in increasing order of their new columns
+/// `col_perm[j]`: marks them in `marks`, then reads the marks back in order, leaving both bitmaps
+/// all zero.
+fn ordered_by_bitmap<I: Index>(
+    marks: &mut Marks<I>,
+    (in_col, in_val): (&[I], &[Complex64]),
+    col_perm: &[usize],
+    (seg_col, seg_val): (&mut [I], &mut [Complex64]),
+) {
+    for n in 0..in_col.len() {
+        let c = col_perm[in_col[n].to_usize()];
+        marks.words[c / 64] |= 1 << (c % 64);
+        marks.summary[c / 4096] |= 1 << (c / 64 % 64);
+        marks.pos[c] = I::from_usize(n);
+    }
+    let mut n = 0;
+    for s in 0..marks.summary.len() {
+        let mut sbits = marks.summary[s];
+        marks.summary[s] = 0;
+        while sbits != 0 {
+            let w = s * 64 + sbits.trailing_zeros() as usize;
+            sbits &= sbits - 1;
+            let mut bits = marks.words[w];
+            marks.words[w] = 0;
+            while bits != 0 {
+                let c = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                seg_col[n] = I::from_usize(c);
+                seg_val[n] = in_val[marks.pos[c].to_usize()];
+                n += 1;
+            }
+        }
+    }
 }
 
 /// General path: (a) buckets `(new row, value)` pairs by new column, visiting output rows in

@@ -6,13 +6,28 @@
 //! two [`Path`]s, both free of comparison sorts over the whole matrix:
 //!
 //! * [`Path::Gather`]: output row `i'` *is* input row `inv_row[i']` (`inv_row` inverts `rows`)
-//!   with its columns mapped through `cols`, so each output row is gathered from its input row,
-//!   its columns mapped, and the segment sorted: up to `SHORT_ROW` (32) entries it is written
-//!   and insertion-sorted in place; a longer row's `(new column, position)` pairs are sorted in
-//!   a scratch row (8 bytes a pair with 32-bit indices), then its entries are copied out in that
-//!   order. Every output array is written front to back; the reads jump once per row (and once
-//!   per entry into `cols`, which is sequential for banded and tensor-structured column maps).
-//!   O(nnz log(longest row)).
+//!   with its columns mapped through `cols`, so the row pointer comes first (each output row as
+//!   long as its input row), then each output row is gathered from its input row, its columns
+//!   mapped, and the segment sorted. The rows go in blocks of about half the L1d of output
+//!   (`block_entries`, from [`CacheSizes`](crate::cache::CacheSizes)): a block's short rows (up
+//!   to `SHORT_ROW`, 32 entries) are first all copied with their columns mapped, then
+//!   insertion-sorted in place while the block is still in L1. The copy loop has no branch that
+//!   depends on the data it loads, so the processor overlaps the cache misses of many rows (the
+//!   input rows are read at random); sorting each row right after its copy made every row wait
+//!   for its own misses before the mispredicted branches of its sort let the next row start. A
+//!   longer row's `(new column, position)` pairs are sorted in a scratch row (8 bytes a pair with
+//!   32-bit indices), then its entries are copied out in that order. Every output array is
+//!   written front to back; the reads jump once per row (and once per entry into `cols`, which is
+//!   sequential for banded and tensor-structured column maps). O(nnz log(longest row)).
+//! * [`Path::Bitmap`]: the gather path with another order for the long rows (more than
+//!   `SHORT_ROW` entries; short rows are insertion-sorted as above). Each entry of a long row
+//!   sets the bit of its new column `c` in a bitmap of the columns (bit `c % 64` of word
+//!   `c / 64`) and the bit of that word in a summary (bit `w % 64` of summary word `w / 64`),
+//!   and notes its position in the row in a table indexed by `c`; reading the summary, then the
+//!   marked words, lowest bit first, yields the row's new columns in increasing order (each
+//!   word is cleared as it is read, so the bitmap is empty again for the next row). No
+//!   comparison, no data-dependent branch per entry: O(len + cols / 4096) per long row, the
+//!   position table and the bitmaps `cols * (size_of::<I>() + 1/8 + 1/512)` bytes.
 //! * [`Path::CountingSort`], two counting sorts, O(nnz + rows + cols): (a) `(new row, value)`
 //!   pairs are bucketed by their new column, visiting output rows in order, which yields a CSC
 //!   matrix with sorted row indices (the buckets are counted per input column and laid out in
@@ -33,8 +48,37 @@
 //! all variants): the counting sort wins at `dim = 2236` (1e5 entries, 286 KiB of open lines),
 //! the two tie at 2800 (358 KiB), gathering wins from 3500 (448 KiB, 15-40 %) and at 7071 (1e6
 //! entries: 1.25 instead of 5.7 L1d misses per entry, 0.64 instead of 1.54 L2 misses, for 4x
-//! the instructions of its row sorts). [`Plan::with_path`] forces a path (tests, fuzzing,
-//! benches).
+//! the instructions of its row sorts).
+//!
+//! Gathering orders its long rows with the bitmap when the column map and the position table,
+//! both read and written at random once per entry, fit the L2 together: `16 * cols <= l2`
+//! (8 bytes a column each, counting the position table at the wider index), else with the
+//! comparison sort, whose scratch is one row. The same bound keeps the summary short: a long
+//! row reads `cols / 4096 <= l2 / 65536` summary words (32 on a 2 MiB L2), at most one per
+//! entry of a row of 33. [`Plan::with_path`] forces a path (tests, fuzzing, benches).
+//!
+//! Measured at 1e6 entries, 32-bit, raw, with `kernels/examples/scatter_probe.rs` under
+//! Cachegrind with this machine's caches (48 KiB D1, 2 MiB L2 as last level: `valgrind
+//! --tool=cachegrind --D1=49152,12,64 --LL=2097152,16,64`, one run minus a run with no call),
+//! instructions / D1 misses / L2 misses per entry, before (comparison sort, no blocks) and after
+//! (the rule, which picks the bitmap for all but banded, whose 142857 columns are past the
+//! bound and whose rows are all short): uniform 101.9 / 1.24 / 0.64 before, 38.8 / 1.82 / 0.64
+//! after; powerlaw 113.5 / 2.42 / 1.20 before, 49.3 / 3.67 / 1.40 after; tensor 71.0 / 2.04 /
+//! 1.06 before, 66.9 / 2.75 / 1.20 after; banded 46.4 / 1.46 / 1.19 before, 50.0 / 1.83 / 1.20
+//! after (the blocks cost a second pass over each block and over the row pointer, and win in
+//! time: see below). At 1e5 uniform entries (`dim = 2236`, where the rule takes the counting
+//! sort) the bitmap measured 41.8 instructions, 0.87 D1 and 0.61 L2 misses per entry against the
+//! counting sort's 24.4, 4.48 and 1.43, and ran in 9.2 instead of 15.5 ns per entry (fastest of
+//! 40 runs, twice, on a loaded machine): the counting sort's place in the rule is to be
+//! re-measured.
+//!
+//! In time, `scripts/bench --rounds 3 quick FILTER` with the filter
+//! `'^permute(_indices)?/(uniform|banded|powerlaw|tensor)/.*/32/1000000$'`, before (main) then
+//! after in one sitting on a loaded 2-core VM (median raw ns per entry):
+//! permute_indices uniform 49.6 -> 18.1, powerlaw 45.3 -> 31.8, tensor 50.2 -> 40.5, banded
+//! 59.8 -> 31.2 (the blocks alone: rows all short, same comparison-free path); permute, which
+//! shares the core, uniform 38.6 -> 16.7, powerlaw 57.1 -> 39.5, tensor 34.9 -> 13.8, banded
+//! 17.1 -> 13.7.
 //!
 //! `nnz == 0` returns the empty result at once, which is also what keeps the density test's
 //! division defined (QuTiP divided by zero there before commit 2dd468058).
@@ -45,6 +89,8 @@
 pub mod checked;
 pub mod raw;
 pub mod safe;
+
+use num_complex::Complex64;
 
 use crate::alloc::{try_filled, try_with_capacity};
 use crate::cache::CacheSizes;
@@ -58,13 +104,15 @@ pub(crate) const SHORT_ROW: usize = 32;
 pub enum Path {
     /// Each output row gathered from its input row, its mapped columns sorted.
     Gather,
+    /// Gathered as [`Path::Gather`], long rows ordered through a bitmap of their new columns.
+    Bitmap,
     /// Two counting sorts: by new column into a CSC, then by new row back into CSR.
     CountingSort,
 }
 
 impl Path {
     /// Every path.
-    pub const ALL: [Path; 2] = [Path::Gather, Path::CountingSort];
+    pub const ALL: [Path; 3] = [Path::Gather, Path::Bitmap, Path::CountingSort];
 
     /// The path rule for a `rows x cols` matrix with `cells_per_entry = rows * cols / nnz` (see
     /// the [module documentation](self)).
@@ -73,6 +121,8 @@ impl Path {
         let streams_fit = rows.max(cols).saturating_mul(2 * cache.line) <= cache.l2 / 6;
         if long_rows && streams_fit {
             Path::CountingSort
+        } else if cols.saturating_mul(16) <= cache.l2 {
+            Path::Bitmap
         } else {
             Path::Gather
         }
@@ -198,10 +248,48 @@ pub(crate) fn empty<I: Index>(rows: usize, cols: usize) -> Result<CsrParts<I>, K
     Ok(CsrParts::new(rows, cols, row_ptr, Vec::new(), Vec::new()))
 }
 
-/// The scratch row of the gather path: room for the `(new column, position)` pairs of the
-/// longest row when it is longer than [`SHORT_ROW`], else none.
-pub(crate) fn long_row_scratch<I: Index>(longest: usize) -> Result<Vec<(I, I)>, KernelError> {
-    try_with_capacity(if longest > SHORT_ROW { longest } else { 0 })
+/// How the gather paths order a row longer than [`SHORT_ROW`], with its scratch.
+pub(crate) enum LongRows<I: Index> {
+    /// [`Path::Gather`]: the `(new column, position)` pairs sorted in a scratch row (room for the
+    /// longest row).
+    Sort(Vec<(I, I)>),
+    /// [`Path::Bitmap`]: the new columns marked in a bitmap, read back in order.
+    Bitmap(Marks<I>),
+}
+
+/// The scratch of [`Path::Bitmap`]: both bitmaps all zero between rows.
+pub(crate) struct Marks<I: Index> {
+    /// Bit `c % 64` of word `c / 64` is set while new column `c` is in the row being ordered.
+    pub(crate) words: Vec<u64>,
+    /// Bit `w % 64` of summary word `w / 64` is set while word `w` is non-zero.
+    pub(crate) summary: Vec<u64>,
+    /// `pos[c]`: the position in its input row of the entry with new column `c`, while marked.
+    /// Only reserved (`cols` elements, length 0): each variant fills or writes it its own way.
+    pub(crate) pos: Vec<I>,
+}
+
+/// Entries per block of the gather paths: a block's output (a column index and a value per entry)
+/// fills half the L1d of `cache`, so its short rows are still there to be sorted.
+pub(crate) fn block_entries<I: Index>(cache: CacheSizes) -> usize {
+    (cache.l1d / 2 / (size_of::<I>() + size_of::<Complex64>())).max(1)
+}
+
+impl<I: Index> LongRows<I> {
+    /// The scratch of the gather path `bitmap` or not, for a `cols`-column matrix whose longest
+    /// row holds `longest` entries: none (an empty scratch row) when no row is long.
+    pub(crate) fn new(bitmap: bool, cols: usize, longest: usize) -> Result<Self, KernelError> {
+        let long = longest > SHORT_ROW;
+        Ok(if bitmap {
+            let words = if long { cols.div_ceil(64) } else { 0 };
+            LongRows::Bitmap(Marks {
+                words: try_filled(words, 0)?,
+                summary: try_filled(words.div_ceil(64), 0)?,
+                pos: try_with_capacity(if long { cols } else { 0 })?,
+            })
+        } else {
+            LongRows::Sort(try_with_capacity(if long { longest } else { 0 })?)
+        })
+    }
 }
 
 impl<I: Index> Plan<'_, I> {

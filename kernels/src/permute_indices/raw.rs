@@ -8,8 +8,9 @@ use std::slice;
 
 use num_complex::Complex64;
 
-use super::{Path, Plan, SHORT_ROW, empty, long_row_scratch};
+use super::{LongRows, Marks, Path, Plan, SHORT_ROW, block_entries, empty};
 use crate::alloc::try_with_capacity;
+use crate::cache::CacheSizes;
 use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Permutes the plan's input; see [`super`] for the algorithm.
@@ -52,7 +53,9 @@ pub(crate) unsafe fn scatter<I: Index>(
     unsafe { inv_row.set_len(rows) };
     match Path::or_choose(forced, rows, cols, cells_per_entry) {
         // SAFETY: inv_row is a permutation of 0..rows (inverse of one); col_perm: caller's contract.
-        Path::Gather => unsafe { gather(a, &inv_row, col_perm) },
+        Path::Gather => unsafe { gather(a, &inv_row, col_perm, false) },
+        // SAFETY: as above.
+        Path::Bitmap => unsafe { gather(a, &inv_row, col_perm, true) },
         // SAFETY: as above.
         Path::CountingSort => unsafe { counting_sort(a, inv_row, col_perm) },
     }
@@ -70,8 +73,9 @@ fn longest_row<I: Index>(row_ptr: &[I]) -> usize {
     longest
 }
 
-/// Gather path: gathers output row `i'` from input row `inv_row[i']`, mapping its columns, then
-/// sorts that segment.
+/// Gather paths: output row `i'` is input row `inv_row[i']` with its columns mapped, taken in
+/// blocks of rows: each block's short rows are copied, then sorted while the block is in cache;
+/// its long rows are ordered as they are copied, through the bitmap when `bitmap` is set.
 ///
 /// # Safety
 /// `inv_row` is a permutation of `0..a.rows()`, `col_perm` one of `0..a.cols()`.
@@ -79,12 +83,13 @@ unsafe fn gather<I: Index>(
     a: &Csr<I>,
     inv_row: &[usize],
     col_perm: &[usize],
+    bitmap: bool,
 ) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     let mut row_ptr = try_with_capacity::<I>(rows + 1)?;
     let mut col_idx = try_with_capacity::<I>(nnz)?;
     let mut values = try_with_capacity::<Complex64>(nnz)?;
-    let mut scratch = long_row_scratch(longest_row(a.row_ptr()))?;
+    let mut long = LongRows::new(bitmap, cols, longest_row(a.row_ptr()))?;
     let (out_ptr, out_col, out_val) = (
         row_ptr.as_mut_ptr(),
         col_idx.as_mut_ptr(),
@@ -96,74 +101,178 @@ unsafe fn gather<I: Index>(
         a.values().as_ptr(),
     );
     let (inv, cperm) = (inv_row.as_ptr(), col_perm.as_ptr());
-    // SAFETY: capacity rows + 1 > 0.
-    unsafe { out_ptr.write(I::ZERO) };
+    // The row pointer first: output row r is as long as input row inv_row[r].
     let mut end = 0usize;
-    for new_row in 0..rows {
-        // SAFETY: new_row < rows = inv_row.len(); inv_row[new_row] < rows, so i + 1 indexes one
-        // of the rows + 1 row pointers (Csr invariant 2).
-        let (start, len) = unsafe {
-            let i = *inv.add(new_row);
-            let start = (*in_ptr.add(i)).to_usize();
-            (start, (*in_ptr.add(i + 1)).to_usize() - start)
+    // SAFETY: capacity rows + 1 > 0; r < rows = inv_row.len(), inv_row[r] < rows, so i + 1
+    // indexes one of the rows + 1 input row pointers (Csr invariant 2), and r + 1 <= rows <
+    // capacity. inv_row visits every input row once, so end <= nnz fits I (invariant 1).
+    unsafe {
+        out_ptr.write(I::ZERO);
+        for r in 0..rows {
+            let i = *inv.add(r);
+            end += (*in_ptr.add(i + 1)).to_usize() - (*in_ptr.add(i)).to_usize();
+            out_ptr.add(r + 1).write(I::from_usize(end));
+        }
+    }
+    let block = block_entries::<I>(CacheSizes::get());
+    let mut first_row = 0;
+    while first_row < rows {
+        // SAFETY: all rows + 1 row pointers were written above; the loop keeps end_row <= rows.
+        let end_row = unsafe {
+            let first = (*out_ptr.add(first_row)).to_usize();
+            let mut end_row = first_row + 1;
+            while end_row < rows && (*out_ptr.add(end_row)).to_usize() - first < block {
+                end_row += 1;
+            }
+            end_row
         };
-        // SAFETY: start + len <= nnz (Csr invariant 2); every input column is < cols =
-        // col_perm.len() (invariant 3), and col_perm[j] < cols fits I (invariant 1). inv_row is a
-        // permutation, so the output rows so far hold distinct input rows: end + len <= nnz =
-        // capacity, and the segment end..end + len is written before it is read.
-        unsafe {
-            let (seg_col, seg_val) = (out_col.add(end), out_val.add(end));
-            if len <= SHORT_ROW {
-                for n in 0..len {
-                    let j = (*in_col.add(start + n)).to_usize();
-                    #[cfg(not(feature = "bug-permute-len-for-index"))]
-                    let at = n;
-                    // Seeded bug B3: the row's length where the entry's index belongs (QuTiP
-                    // 5ad2bb5d7): every entry lands one past the segment, which stays unwritten.
-                    #[cfg(feature = "bug-permute-len-for-index")]
-                    let at = len;
-                    seg_col.add(at).write(I::from_usize(*cperm.add(j)));
-                    seg_val.add(at).write(*in_val.add(start + n));
-                }
-                for n in 1..len {
-                    let (c, v) = (*seg_col.add(n), *seg_val.add(n));
-                    let mut pos = n;
-                    while pos > 0 && *seg_col.add(pos - 1) > c {
-                        seg_col.add(pos).write(*seg_col.add(pos - 1));
-                        seg_val.add(pos).write(*seg_val.add(pos - 1));
-                        pos -= 1;
+        for r in first_row..end_row {
+            // SAFETY: r < rows, so r + 1 and inv_row[r] + 1 index the row pointers; output row r
+            // spans out_ptr[r]..out_ptr[r + 1] within 0..nnz = capacity and is as long as input
+            // row inv_row[r] (start..start + len within 0..nnz); every input column is < cols =
+            // col_perm.len() (invariant 3), and col_perm[j] < cols fits I (invariant 1). A row
+            // longer than SHORT_ROW got its scratch from LongRows::new: room for the longest row,
+            // or marks for cols columns, all zero between rows.
+            unsafe {
+                let at = (*out_ptr.add(r)).to_usize();
+                let len = (*out_ptr.add(r + 1)).to_usize() - at;
+                let start = (*in_ptr.add(*inv.add(r))).to_usize();
+                let (seg_col, seg_val) = (out_col.add(at), out_val.add(at));
+                if len <= SHORT_ROW {
+                    for n in 0..len {
+                        let j = (*in_col.add(start + n)).to_usize();
+                        #[cfg(not(feature = "bug-permute-len-for-index"))]
+                        let at = n;
+                        // Seeded bug B3: the row's length where the entry's index belongs (QuTiP
+                        // 5ad2bb5d7): every entry lands one past the segment, which stays
+                        // unwritten.
+                        #[cfg(feature = "bug-permute-len-for-index")]
+                        let at = len;
+                        seg_col.add(at).write(I::from_usize(*cperm.add(j)));
+                        seg_val.add(at).write(*in_val.add(start + n));
                     }
-                    seg_col.add(pos).write(c);
-                    seg_val.add(pos).write(v);
-                }
-            } else {
-                // len <= longest row = scratch capacity, so extend never reallocates; n < len
-                // fits I like the columns.
-                scratch.clear();
-                scratch.extend((0..len).map(|n| {
-                    let j = (*in_col.add(start + n)).to_usize();
-                    (I::from_usize(*cperm.add(j)), I::from_usize(n))
-                }));
-                scratch.sort_unstable_by_key(|&(c, _)| c);
-                for (n, &(c, at)) in scratch.iter().enumerate() {
-                    seg_col.add(n).write(c);
-                    seg_val.add(n).write(*in_val.add(start + at.to_usize()));
+                } else {
+                    match &mut long {
+                        // len <= longest row = scratch capacity, so extend never reallocates;
+                        // n < len fits I like the columns.
+                        LongRows::Sort(scratch) => {
+                            scratch.clear();
+                            scratch.extend((0..len).map(|n| {
+                                let j = (*in_col.add(start + n)).to_usize();
+                                (I::from_usize(*cperm.add(j)), I::from_usize(n))
+                            }));
+                            scratch.sort_unstable_by_key(|&(c, _)| c);
+                            for (n, &(c, at)) in scratch.iter().enumerate() {
+                                seg_col.add(n).write(c);
+                                seg_val.add(n).write(*in_val.add(start + at.to_usize()));
+                            }
+                        }
+                        LongRows::Bitmap(marks) => {
+                            let row = (in_col.add(start), in_val.add(start));
+                            ordered_by_bitmap(marks, row, len, cperm, (seg_col, seg_val));
+                        }
+                    }
                 }
             }
         }
-        end += len;
-        // SAFETY: new_row + 1 <= rows < capacity; end <= nnz fits I (Csr invariant 1).
-        unsafe { out_ptr.add(new_row + 1).write(I::from_usize(end)) };
+        for r in first_row..end_row {
+            // SAFETY: r + 1 <= rows; output row r lies within 0..nnz and was written above.
+            unsafe {
+                let at = (*out_ptr.add(r)).to_usize();
+                let len = (*out_ptr.add(r + 1)).to_usize() - at;
+                if len <= SHORT_ROW {
+                    insertion_sort(out_col.add(at), out_val.add(at), len);
+                }
+            }
+        }
+        first_row = end_row;
     }
-    // SAFETY: row pointer slots 0..=rows were written (0, then one per row); inv_row visits every
-    // input row once, so end reached nnz and every slot 0..nnz of col_idx and values was written.
+    // SAFETY: row pointer slots 0..=rows were written; the blocks tile 0..rows, the output rows
+    // tile 0..nnz, and every slot of each row was written once (copied or ordered).
     unsafe {
         row_ptr.set_len(rows + 1);
         col_idx.set_len(nnz);
         values.set_len(nnz);
     }
-    // Rows hold distinct columns (col_perm is a permutation) in increasing order (insertion sort).
+    // Rows hold distinct columns (col_perm is a permutation) in increasing order (each sort).
     Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
+}
+
+/// Sorts the `len` entries at `col`, `val` by column, moving each value with its column.
+///
+/// # Safety
+/// `col` and `val` point at `len` initialised, writable entries.
+unsafe fn insertion_sort<I: Index>(col: *mut I, val: *mut Complex64, len: usize) {
+    for n in 1..len {
+        // SAFETY: pos <= n < len: every access is within the row.
+        unsafe {
+            let (c, v) = (*col.add(n), *val.add(n));
+            let mut pos = n;
+            while pos > 0 && *col.add(pos - 1) > c {
+                col.add(pos).write(*col.add(pos - 1));
+                val.add(pos).write(*val.add(pos - 1));
+                pos -= 1;
+            }
+            col.add(pos).write(c);
+            val.add(pos).write(v);
+        }
+    }
+}
+
+/// Writes the `len` entries of an input row (`row`: its columns and values) to `seg` (the output
+/// segment's columns and values) in increasing order of their new columns `cperm[j]`: marks them
+/// in `marks`, then reads the marks back in order, leaving both bitmaps all zero.
+///
+/// # Safety
+/// `marks` holds `cols.div_ceil(64)` zero words, a zero summary of `words.div_ceil(64)` words and
+/// room for `cols` positions; `row` points at `len` readable entries whose columns are distinct
+/// and `< cols`, `cperm` at a permutation of `0..cols` (which fits `I`); `seg` points at room
+/// for `len` entries.
+unsafe fn ordered_by_bitmap<I: Index>(
+    marks: &mut Marks<I>,
+    (in_col, in_val): (*const I, *const Complex64),
+    len: usize,
+    cperm: *const usize,
+    (seg_col, seg_val): (*mut I, *mut Complex64),
+) {
+    let summaries = marks.summary.len();
+    let (words, summary, pos) = (
+        marks.words.as_mut_ptr(),
+        marks.summary.as_mut_ptr(),
+        marks.pos.as_mut_ptr(),
+    );
+    // SAFETY: n < len; c = cperm[j] < cols, so word c / 64 < words.len(), summary word c / 4096
+    // < summary.len() and c < pos capacity; n < len <= cols fits I.
+    unsafe {
+        for n in 0..len {
+            let c = *cperm.add((*in_col.add(n)).to_usize());
+            *words.add(c / 64) |= 1 << (c % 64);
+            *summary.add(c / 4096) |= 1 << (c / 64 % 64);
+            pos.add(c).write(I::from_usize(n));
+        }
+    }
+    let mut n = 0;
+    for s in 0..summaries {
+        // SAFETY: s < summary.len(); every set summary bit names a word w < words.len() (set
+        // above), and every set word bit a column c < cols whose position was written above, an
+        // entry of the row (< len). The row's columns are distinct, so their new columns are: the
+        // words hold exactly len set bits and n stays below len.
+        unsafe {
+            let mut sbits = summary.add(s).replace(0);
+            while sbits != 0 {
+                let w = s * 64 + sbits.trailing_zeros() as usize;
+                sbits &= sbits - 1;
+                let mut bits = words.add(w).replace(0);
+                while bits != 0 {
+                    let c = w * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    seg_col.add(n).write(I::from_usize(c));
+                    seg_val.add(n).write(*in_val.add((*pos.add(c)).to_usize()));
+                    n += 1;
+                }
+            }
+        }
+    }
 }
 
 /// Turns the entry counts of the input columns into the bucket starts of the new columns

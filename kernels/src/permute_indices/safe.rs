@@ -4,8 +4,9 @@
 
 use num_complex::Complex64;
 
-use super::{Path, Plan, SHORT_ROW, empty, long_row_scratch};
+use super::{LongRows, Marks, Path, Plan, SHORT_ROW, block_entries, empty};
 use crate::alloc::{try_filled, try_with_capacity};
+use crate::cache::CacheSizes;
 use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Permutes the plan's input; see [`super`] for the algorithm.
@@ -35,7 +36,8 @@ pub(crate) fn scatter<I: Index>(
         inv_row[r] = i;
     }
     match Path::or_choose(forced, rows, cols, cells_per_entry) {
-        Path::Gather => gather(a, &inv_row, col_perm),
+        Path::Gather => gather(a, &inv_row, col_perm, false),
+        Path::Bitmap => gather(a, &inv_row, col_perm, true),
         Path::CountingSort => counting_sort(a, inv_row, col_perm),
     }
 }
@@ -56,64 +58,156 @@ fn row<I: Index>(a: &Csr<I>, i: usize) -> (&[I], &[Complex64]) {
     (&a.col_idx()[range.clone()], &a.values()[range])
 }
 
-/// Gather path: gathers output row `i'` from input row `inv_row[i']`, mapping its columns, then
-/// sorts that segment.
+/// Splits the first `len` elements off `rest`, which keeps the others.
+fn split_front<'a, T>(rest: &mut &'a mut [T], len: usize) -> &'a mut [T] {
+    let (front, tail) = std::mem::take(rest).split_at_mut(len);
+    *rest = tail;
+    front
+}
+
+/// Gather paths: output row `i'` is input row `inv_row[i']` with its columns mapped, taken in
+/// blocks of rows: each block's short rows are copied, then sorted while the block is in cache;
+/// its long rows are ordered as they are copied, through the bitmap when `bitmap` is set.
 fn gather<I: Index>(
     a: &Csr<I>,
     inv_row: &[usize],
     col_perm: &[usize],
+    bitmap: bool,
 ) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     let mut row_ptr = try_filled(rows + 1, I::ZERO)?;
     let mut col_idx = try_filled(nnz, I::ZERO)?;
     let mut values = try_filled(nnz, Complex64::default())?;
-    let mut scratch = long_row_scratch(longest_row(a.row_ptr()))?;
-    // The unwritten tails of the outputs; each row splits its segment off their front.
-    let (mut rest_col, mut rest_val) = (&mut col_idx[..], &mut values[..]);
+    let mut long = LongRows::new(bitmap, cols, longest_row(a.row_ptr()))?;
+    if let LongRows::Bitmap(marks) = &mut long {
+        marks.pos.resize(marks.pos.capacity(), I::ZERO);
+    }
+    // The row pointer first: output row r is as long as input row inv_row[r].
     let mut end = 0;
     for (&i, out_end) in inv_row.iter().zip(&mut row_ptr[1..]) {
-        let (in_col, in_val) = row(a, i);
-        let (seg_col, tail_col) = std::mem::take(&mut rest_col).split_at_mut(in_col.len());
-        let (seg_val, tail_val) = std::mem::take(&mut rest_val).split_at_mut(in_col.len());
-        (rest_col, rest_val) = (tail_col, tail_val);
-        if in_col.len() <= SHORT_ROW {
-            for ((out_c, out_v), (&j, &v)) in seg_col
-                .iter_mut()
-                .zip(&mut *seg_val)
-                .zip(in_col.iter().zip(in_val))
-            {
-                *out_c = I::from_usize(col_perm[j.to_usize()]);
-                *out_v = v;
-            }
-            for n in 1..seg_col.len() {
-                let (c, v) = (seg_col[n], seg_val[n]);
-                let mut pos = n;
-                while pos > 0 && seg_col[pos - 1] > c {
-                    seg_col[pos] = seg_col[pos - 1];
-                    seg_val[pos] = seg_val[pos - 1];
-                    pos -= 1;
-                }
-                seg_col[pos] = c;
-                seg_val[pos] = v;
-            }
-        } else {
-            scratch.clear();
-            scratch.extend(
-                in_col
-                    .iter()
-                    .enumerate()
-                    .map(|(n, &j)| (I::from_usize(col_perm[j.to_usize()]), I::from_usize(n))),
-            );
-            scratch.sort_unstable_by_key(|&(c, _)| c);
-            for ((out_c, out_v), &(c, at)) in seg_col.iter_mut().zip(seg_val).zip(&scratch) {
-                *out_c = c;
-                *out_v = in_val[at.to_usize()];
-            }
-        }
-        end += in_col.len();
+        end += row(a, i).0.len();
         *out_end = I::from_usize(end);
     }
+    let block = block_entries::<I>(CacheSizes::get());
+    // The unwritten tails of the outputs; each block splits its range off their front.
+    let (mut rest_col, mut rest_val) = (&mut col_idx[..], &mut values[..]);
+    let (mut first_row, mut first) = (0, 0);
+    while first_row < rows {
+        let end_row = first_row
+            + 1
+            + row_ptr[first_row + 1..rows]
+                .iter()
+                .take_while(|p| p.to_usize() - first < block)
+                .count();
+        let last = row_ptr[end_row].to_usize();
+        let block_col = split_front(&mut rest_col, last - first);
+        let block_val = split_front(&mut rest_val, last - first);
+        let (mut seg_rest_col, mut seg_rest_val) = (&mut *block_col, &mut *block_val);
+        for &i in &inv_row[first_row..end_row] {
+            let (in_col, in_val) = row(a, i);
+            let seg_col = split_front(&mut seg_rest_col, in_col.len());
+            let seg_val = split_front(&mut seg_rest_val, in_col.len());
+            if in_col.len() <= SHORT_ROW {
+                for ((out_c, out_v), (&j, &v)) in seg_col
+                    .iter_mut()
+                    .zip(seg_val)
+                    .zip(in_col.iter().zip(in_val))
+                {
+                    *out_c = I::from_usize(col_perm[j.to_usize()]);
+                    *out_v = v;
+                }
+            } else {
+                match &mut long {
+                    LongRows::Sort(scratch) => {
+                        scratch.clear();
+                        scratch.extend(in_col.iter().enumerate().map(|(n, &j)| {
+                            (I::from_usize(col_perm[j.to_usize()]), I::from_usize(n))
+                        }));
+                        scratch.sort_unstable_by_key(|&(c, _)| c);
+                        for ((out_c, out_v), &(c, at)) in
+                            seg_col.iter_mut().zip(seg_val).zip(&*scratch)
+                        {
+                            *out_c = c;
+                            *out_v = in_val[at.to_usize()];
+                        }
+                    }
+                    LongRows::Bitmap(marks) => {
+                        ordered_by_bitmap(marks, (in_col, in_val), col_perm, (seg_col, seg_val));
+                    }
+                }
+            }
+        }
+        let (mut seg_rest_col, mut seg_rest_val) = (block_col, block_val);
+        for w in row_ptr[first_row..=end_row].windows(2) {
+            let len = w[1].to_usize() - w[0].to_usize();
+            let seg_col = split_front(&mut seg_rest_col, len);
+            let seg_val = split_front(&mut seg_rest_val, len);
+            if len <= SHORT_ROW {
+                insertion_sort(seg_col, seg_val);
+            }
+        }
+        (first_row, first) = (end_row, last);
+    }
     Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
+}
+
+/// Sorts a row's entries by column, moving each value with its column.
+fn insertion_sort<I: Index>(col: &mut [I], val: &mut [Complex64]) {
+    for n in 1..col.len().min(val.len()) {
+        let (c, v) = (col[n], val[n]);
+        let mut pos = n;
+        while pos > 0 && col[pos - 1] > c {
+            col[pos] = col[pos - 1];
+            val[pos] = val[pos - 1];
+            pos -= 1;
+        }
+        col[pos] = c;
+        val[pos] = v;
+    }
+}
+
+/// Writes the entries of an input row (`row`: its columns and values) to `seg` (the output
+/// segment's columns and values, as long) in increasing order of their new columns
+/// `col_perm[j]`: marks them in `marks`, then reads the marks back in order, leaving both bitmaps
+/// all zero.
+fn ordered_by_bitmap<I: Index>(
+    marks: &mut Marks<I>,
+    (in_col, in_val): (&[I], &[Complex64]),
+    col_perm: &[usize],
+    (seg_col, seg_val): (&mut [I], &mut [Complex64]),
+) {
+    let Marks {
+        words,
+        summary,
+        pos,
+    } = marks;
+    for (n, &j) in in_col.iter().enumerate() {
+        let c = col_perm[j.to_usize()];
+        words[c / 64] |= 1 << (c % 64);
+        summary[c / 4096] |= 1 << (c / 64 % 64);
+        pos[c] = I::from_usize(n);
+    }
+    // The marked columns in increasing order, each word cleared as it is read: the segment is as
+    // long as the row, so taking its entries takes every mark.
+    let (mut summaries, mut s, mut sbits, mut w, mut bits) = (summary.iter_mut(), 0, 0u64, 0, 0u64);
+    let marked = std::iter::from_fn(|| {
+        while bits == 0 {
+            while sbits == 0 {
+                sbits = std::mem::take(summaries.next()?);
+                s += 1;
+            }
+            w = (s - 1) * 64 + sbits.trailing_zeros() as usize;
+            sbits &= sbits - 1;
+            bits = std::mem::take(&mut words[w]);
+        }
+        let c = w * 64 + bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        Some(c)
+    });
+    for ((out_c, out_v), c) in seg_col.iter_mut().zip(seg_val).zip(marked) {
+        *out_c = I::from_usize(c);
+        *out_v = in_val[pos[c].to_usize()];
+    }
 }
 
 /// General path: (a) buckets `(new row, value)` pairs by new column, visiting output rows in
