@@ -7,7 +7,7 @@
 
 use num_complex::Complex64;
 
-use super::{LongRows, Marks, Path, Plan, SHORT_ROW, block_entries, empty};
+use super::{LongRows, Marks, Path, Plan, SHORT_ROW, block_entries, empty, longest_row};
 use crate::alloc::try_filled;
 use crate::cache::CacheSizes;
 use crate::{Csr, CsrParts, Index, KernelError};
@@ -47,15 +47,6 @@ pub(crate) fn scatter<I: Index>(
         Path::Bitmap => gather(a, &inv_row, col_perm, true),
         Path::CountingSort => counting_sort(a, inv_row, col_perm),
     }
-}
-
-/// The number of entries in the longest row.
-fn longest_row<I: Index>(row_ptr: &[I]) -> usize {
-    let mut longest = 0;
-    for r in 1..row_ptr.len() {
-        longest = longest.max(row_ptr[r].to_usize() - row_ptr[r - 1].to_usize());
-    }
-    longest
 }
 
 /// Gather paths: output row `i'` is input row `inv_row[i']` with its columns mapped, taken in

@@ -242,6 +242,17 @@ pub(crate) fn check_permutation(
     Ok(())
 }
 
+/// The number of entries in the longest row of a row pointer: sizes the long-row scratch of
+/// every variant (one pass over the rows before the kernel's own loops, so it is written once,
+/// in safe code, for all three).
+pub(crate) fn longest_row<I: Index>(row_ptr: &[I]) -> usize {
+    row_ptr
+        .windows(2)
+        .map(|w| w[1].to_usize() - w[0].to_usize())
+        .max()
+        .unwrap_or(0)
+}
+
 /// The `rows x cols` matrix with no stored entry: what every variant returns when `nnz == 0`.
 pub(crate) fn empty<I: Index>(rows: usize, cols: usize) -> Result<CsrParts<I>, KernelError> {
     let row_ptr = try_filled(rows + 1, I::ZERO)?;

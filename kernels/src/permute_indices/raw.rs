@@ -8,7 +8,7 @@ use std::slice;
 
 use num_complex::Complex64;
 
-use super::{LongRows, Marks, Path, Plan, SHORT_ROW, block_entries, empty};
+use super::{LongRows, Marks, Path, Plan, SHORT_ROW, block_entries, empty, longest_row};
 use crate::alloc::try_with_capacity;
 use crate::cache::CacheSizes;
 use crate::{Csr, CsrParts, Index, KernelError};
@@ -59,18 +59,6 @@ pub(crate) unsafe fn scatter<I: Index>(
         // SAFETY: as above.
         Path::CountingSort => unsafe { counting_sort(a, inv_row, col_perm) },
     }
-}
-
-/// The number of entries in the longest row.
-fn longest_row<I: Index>(row_ptr: &[I]) -> usize {
-    let p = row_ptr.as_ptr();
-    let mut longest = 0;
-    for r in 1..row_ptr.len() {
-        // SAFETY: 1 <= r < row_ptr.len().
-        let len = unsafe { (*p.add(r)).to_usize() - (*p.add(r - 1)).to_usize() };
-        longest = longest.max(len);
-    }
-    longest
 }
 
 /// Gather paths: output row `i'` is input row `inv_row[i']` with its columns mapped, taken in

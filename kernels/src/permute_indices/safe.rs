@@ -4,7 +4,7 @@
 
 use num_complex::Complex64;
 
-use super::{LongRows, Marks, Path, Plan, SHORT_ROW, block_entries, empty};
+use super::{LongRows, Marks, Path, Plan, SHORT_ROW, block_entries, empty, longest_row};
 use crate::alloc::{try_filled, try_with_capacity};
 use crate::cache::CacheSizes;
 use crate::{Csr, CsrParts, Index, KernelError};
@@ -40,15 +40,6 @@ pub(crate) fn scatter<I: Index>(
         Path::Bitmap => gather(a, &inv_row, col_perm, true),
         Path::CountingSort => counting_sort(a, inv_row, col_perm),
     }
-}
-
-/// The number of entries in the longest row.
-fn longest_row<I: Index>(row_ptr: &[I]) -> usize {
-    row_ptr
-        .windows(2)
-        .map(|w| w[1].to_usize() - w[0].to_usize())
-        .max()
-        .unwrap_or(0)
 }
 
 /// Input row `i` as (columns, values).
