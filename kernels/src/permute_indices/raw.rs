@@ -115,12 +115,12 @@ unsafe fn gather<I: Index>(
             end_row
         };
         for r in first_row..end_row {
-            // SAFETY: r < rows, so r + 1 and inv_row[r] + 1 index the row pointers; output row r
-            // spans out_ptr[r]..out_ptr[r + 1] within 0..nnz = capacity and is as long as input
-            // row inv_row[r] (start..start + len within 0..nnz); every input column is < cols =
-            // col_perm.len() (invariant 3), and col_perm[j] < cols fits I (invariant 1). A row
-            // longer than SHORT_ROW got its scratch from LongRows::new: room for the longest row,
-            // or marks for cols columns, all zero between rows.
+            // Output row r spans out_ptr[r]..out_ptr[r + 1] within 0..nnz = capacity and is as
+            // long as input row inv_row[r] (start..start + len within 0..nnz); a row longer than
+            // SHORT_ROW got its scratch from LongRows::new (room for the longest row, or marks
+            // for cols columns, all zero between rows).
+            // SAFETY: r < rows, so r + 1 and inv_row[r] + 1 index the row pointers; every input
+            // column is < cols = col_perm.len() (invariant 3); col_perm[j] < cols fits I (inv. 1).
             unsafe {
                 let at = (*out_ptr.add(r)).to_usize();
                 let len = (*out_ptr.add(r + 1)).to_usize() - at;
@@ -212,10 +212,9 @@ unsafe fn insertion_sort<I: Index>(col: *mut I, val: *mut Complex64, len: usize)
 /// in `marks`, then reads the marks back in order, leaving both bitmaps all zero.
 ///
 /// # Safety
-/// `marks` holds `cols.div_ceil(64)` zero words, a zero summary of `words.div_ceil(64)` words and
-/// room for `cols` positions; `row` points at `len` readable entries whose columns are distinct
-/// and `< cols`, `cperm` at a permutation of `0..cols` (which fits `I`); `seg` points at room
-/// for `len` entries.
+/// `marks`: `cols.div_ceil(64)` zero words, a zero summary of `words.div_ceil(64)` words, room for
+/// `cols` positions; `row`: `len` readable entries, columns distinct and `< cols`; `cperm`: a
+/// permutation of `0..cols` (fits `I`); `seg`: room for `len` entries.
 unsafe fn ordered_by_bitmap<I: Index>(
     marks: &mut Marks<I>,
     (in_col, in_val): (*const I, *const Complex64),
