@@ -407,7 +407,75 @@ fn mtx_seeds() -> Vec<(&'static str, &'static str)> {
             "bad-size-tokens",
             "%%MatrixMarket matrix coordinate real general\n1 1\n",
         ),
+        (
+            "ok-row-limit",
+            "%%MatrixMarket matrix coordinate pattern general\n4096 1 1\n4096 1\n",
+        ),
+        (
+            "bad-row-limit-plus-one",
+            "%%MatrixMarket matrix coordinate pattern general\n4097 1 0\n",
+        ),
+        (
+            "bad-banner-word",
+            "%%MatrixMarke matrix coordinate real general\n1 1 0\n",
+        ),
+        (
+            "bad-banner-six-words",
+            "%%MatrixMarket matrix coordinate real general extra\n1 1 0\n",
+        ),
+        (
+            "bad-symmetry",
+            "%%MatrixMarket matrix coordinate real lower\n1 1 0\n",
+        ),
+        (
+            "bad-entry-tokens",
+            "%%MatrixMarket matrix coordinate complex general\n2 2 2\n1 1 1 0\n2 2 1\n",
+        ),
+        (
+            "bad-trailing-content",
+            "%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 1\n\nend\n",
+        ),
     ]
+}
+
+/// One small file per field x symmetry (but `pattern skew-symmetric`): a comment and blank
+/// lines before and after the size line, a diagonal entry (but for skew-symmetric), an entry
+/// given in both triangles and one repeated, so every expansion and summation is reached.
+fn field_symmetry_seeds() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for field in ["real", "integer", "complex", "pattern"] {
+        for symmetry in ["general", "symmetric", "skew-symmetric", "hermitian"] {
+            if (field, symmetry) == ("pattern", "skew-symmetric") {
+                continue;
+            }
+            let values: [&str; 4] = match field {
+                "real" => ["1.5", "-0.25", "3e2", "-0"],
+                "integer" => ["7", "-3", "0", "2"],
+                "complex" => ["1.5 -2", "-0.25 0", "3 1e-3", "0 -0"],
+                _ => [""; 4],
+            };
+            let [a, b, c, d] = values.map(|v| {
+                if v.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {v}")
+                }
+            });
+            let diagonal = match symmetry {
+                "skew-symmetric" => String::new(),
+                _ => format!("3 3{c}\n"),
+            };
+            let entries = 4 + usize::from(!diagonal.is_empty());
+            out.push((
+                format!("ok-dups-{field}-{symmetry}"),
+                format!(
+                    "%%MatrixMarket matrix coordinate {field} {symmetry}\n% {field} {symmetry}\n\n\
+                     3 3 {entries}\n\n2 1{a}\n1 2{b}\n{diagonal}3 2{d}\n  \n3 2{a}\n\n"
+                ),
+            ));
+        }
+    }
+    out
 }
 
 /// QuTiP's reference cases (`cases.json`) as kernel seeds, plus the reference files as
@@ -509,11 +577,15 @@ pub fn hand_made() -> Vec<SeedFile> {
             bytes: input.to_bytes(),
         });
     }
-    for (name, text) in mtx_seeds() {
+    let mtx = mtx_seeds()
+        .into_iter()
+        .map(|(name, text)| (name.to_owned(), text.to_owned()))
+        .chain(field_symmetry_seeds());
+    for (name, text) in mtx {
         out.push(SeedFile {
             target: Target::MtxParse,
             name: format!("seed-{name}"),
-            bytes: text.as_bytes().to_vec(),
+            bytes: text.into_bytes(),
         });
     }
     out

@@ -9,13 +9,15 @@
 //!
 //! * Kernel targets ([`kernel`]): every variant x both index widths, against a model of the
 //!   boundary rules, each other, a sparse and a dense oracle.
-//! * `mtx_parse` ([`mtx_parse`]): bytes into the Matrix Market reader, write/read round trip.
+//! * `mtx_parse` ([`mtx_parse`]): bytes into the Matrix Market reader, against an independent
+//!   reader ([`mtx_oracle`]), and the write/read round trip.
 //! * `csr_new` ([`csr_new`]): arrays into `Csr::new` and triplets into `Csr::from_triplets`,
 //!   against an independent statement of the invariants.
 
 pub mod bytes;
 pub mod csr_new;
 pub mod kernel;
+pub mod mtx_oracle;
 pub mod mtx_parse;
 pub mod variants;
 

@@ -6,10 +6,17 @@
 //! the identical matrix: values bit for bit, except that a NaN keeps only its sign (the
 //! documented contract of `mtx::write`). The row limit is [`MAX_ROWS`], so a header claiming
 //! billions of rows is refused, never allocated.
+//!
+//! The reader is also compared with an independent one ([`mtx_oracle`](crate::mtx_oracle)):
+//! both must accept the same files, read the same matrix (values bit for bit, sums of duplicates
+//! up to NaN payloads) and the same report, and refuse the rest with the same error on the same
+//! line -- with the default line limit, and with limits equal to and one below the input's
+//! longest line, so the limit's boundary is exercised by inputs of a few bytes.
 
-use rawcheck_kernels::mtx::{self, Field, Symmetry};
+use rawcheck_kernels::mtx::{self, Field, Limits, MtxError, ReadReport, Symmetry};
 use rawcheck_kernels::{Csr, Index};
 
+use crate::mtx_oracle::{self, Parsed, Refusal};
 use crate::{Finding, Verdict, ensure, revalidate, same_matrix, same_sum};
 
 /// Row limit passed to `mtx::read_with_limit` (a row pointer of at most 32 KiB).
@@ -23,9 +30,92 @@ fn same_up_to_nan<I: Index>(a: &Csr<I>, b: &Csr<I>) -> bool {
     })
 }
 
+/// The reader's outcome on `data` under `limits` is the oracle's.
+fn agree(
+    data: &[u8],
+    read: &Result<(Csr<u64>, ReadReport), MtxError>,
+    limits: Limits,
+) -> Result<(), Finding> {
+    match (read, mtx_oracle::parse(data, limits)) {
+        (Ok((a, report)), Ok(expected)) => same_as_oracle(a, report, &expected),
+        (Ok(_), Err(refusal)) => Err(Finding(format!(
+            "the reader accepted what the oracle refuses ({limits:?}): {refusal:?}"
+        ))),
+        (Err(e), Ok(_)) => Err(Finding(format!(
+            "the reader refused what the oracle accepts ({limits:?}): {e}"
+        ))),
+        (Err(e), Err(refusal)) => {
+            let same = match (e, &refusal) {
+                (MtxError::Parse { line, kind }, Refusal::Parse { line: l, kind: k }) => {
+                    line == l && kind == k
+                }
+                (MtxError::TooLarge { rows, max_rows }, Refusal::TooLarge { rows: r }) => {
+                    rows == r && *max_rows == limits.max_rows
+                }
+                _ => false,
+            };
+            ensure!(
+                same,
+                "the reader refused with '{e}' ({e:?}), the oracle with {refusal:?} ({limits:?})"
+            );
+            Ok(())
+        }
+    }
+}
+
+/// The reader's matrix and report are the oracle's.
+fn same_as_oracle(a: &Csr<u64>, report: &ReadReport, expected: &Parsed) -> Result<(), Finding> {
+    let nnz = expected.entries.len();
+    ensure!(
+        report.header == expected.header
+            && report.stored == expected.stored
+            && report.duplicates == expected.stored - nnz
+            && report.canonical == expected.canonical,
+        "report {report:?}, the oracle read {:?}, {} stored, {nnz} distinct, canonical {}",
+        expected.header,
+        expected.stored,
+        expected.canonical
+    );
+    let (rows, cols) = (expected.header.rows, expected.header.cols);
+    ensure!(
+        a.shape() == (rows, cols) && a.nnz() == nnz,
+        "read a {:?} matrix with {} entries, the oracle {rows}x{cols} with {nnz}",
+        a.shape(),
+        a.nnz()
+    );
+    for ((r, c, v), (&(er, ec), &(ev, count))) in a.iter().zip(&expected.entries) {
+        // A single entry is its parsed (or mirrored) value; a sum leaves NaN payloads open.
+        let same = |x: f64, y: f64| match count {
+            1 => x.to_bits() == y.to_bits(),
+            _ => same_sum(x, y),
+        };
+        ensure!(
+            (r, c) == (er, ec) && same(v.re, ev.re) && same(v.im, ev.im),
+            "entry ({r}, {c}) = {v} where the oracle has ({er}, {ec}) = {ev} (sum of {count})"
+        );
+    }
+    Ok(())
+}
+
 /// The check of an `mtx_parse` input.
 pub fn check(data: &[u8]) -> Result<Verdict, Finding> {
     let wide = mtx::read_with_limit::<u64>(data, MAX_ROWS);
+    let limits = Limits {
+        max_rows: MAX_ROWS,
+        ..Limits::default()
+    };
+    agree(data, &wide, limits)?;
+    let longest = mtx_oracle::longest_line(data);
+    for max_line_bytes in [Some(longest), longest.checked_sub(1)]
+        .into_iter()
+        .flatten()
+    {
+        let tight = Limits {
+            max_rows: MAX_ROWS,
+            max_line_bytes,
+        };
+        agree(data, &mtx::read_with_limits::<u64>(data, tight), tight)?;
+    }
     let narrow = mtx::read_with_limit::<u32>(data, MAX_ROWS);
     let (a, report) = match (wide, narrow) {
         (Err(e), Ok(_)) => {

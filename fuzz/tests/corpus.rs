@@ -128,6 +128,30 @@ fn the_committed_seeds_are_what_seeds_rs_makes() {
     );
 }
 
+#[test]
+fn mtx_seeds_named_ok_parse_and_seeds_named_bad_are_refused() {
+    let mut wrong = Vec::new();
+    let mut ok = 0;
+    for seed in seeds::hand_made() {
+        if seed.target != Target::MtxParse {
+            continue;
+        }
+        let expected = if seed.name.starts_with("seed-ok-") {
+            ok += 1;
+            Verdict::Ran
+        } else {
+            Verdict::Refused
+        };
+        let got = Target::MtxParse.check(&seed.bytes);
+        if got != Ok(expected) {
+            wrong.push(format!("{}: {got:?}, expected {expected:?}", seed.name));
+        }
+    }
+    // The hand-made ones plus one per field x symmetry but pattern skew-symmetric.
+    assert!(ok >= 15, "only {ok} seeds that parse");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
 /// The names in `dir` with `ext`, without it.
 fn stems(dir: &str, ext: &str) -> Vec<String> {
     let mut v: Vec<String> = inputs(&root().join(dir))
