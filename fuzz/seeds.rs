@@ -288,6 +288,10 @@ fn csr_seeds() -> Vec<(&'static str, CsrInput)> {
         ("bad-u32-cols", parts(false, 1, 1 << 32, &[0, 0], &[], 0)),
         ("ok-u64-cols", parts(true, 1, 1 << 32, &[0, 0], &[], 0)),
         (
+            "ok-u32-max-cols",
+            parts(false, 1, u32::MAX as usize, &[0, 0], &[], 0),
+        ),
+        (
             "ok-triplets-summed",
             dup(
                 true,
@@ -345,6 +349,10 @@ fn mtx_seeds() -> Vec<(&'static str, &'static str)> {
         (
             "ok-wide-u64-only",
             "%%MatrixMarket matrix coordinate real general\n1 4294967296 1\n1 4294967296 1\n",
+        ),
+        (
+            "ok-u32-max-cols",
+            "%%MatrixMarket matrix coordinate real general\n1 4294967295 1\n1 4294967295 1\n",
         ),
         ("bad-no-banner", "3 3 0\n"),
         (
