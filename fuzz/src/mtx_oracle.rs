@@ -14,8 +14,9 @@
 //! * Line 1 is the banner `%%MatrixMarket matrix coordinate <field> <symmetry>`: five tokens,
 //!   case-insensitive, no `pattern skew-symmetric`. No line at all is [`ParseErrorKind::Empty`].
 //! * Lines without tokens, or whose first token starts with `%`, are skipped until the size line
-//!   `rows cols entries` (three non-negative integers); a non-general matrix must be square. More
-//!   rows than the row limit is refused at once (nothing after the size line is read).
+//!   `rows cols entries` (three non-negative integers); a non-general matrix must be square. Rows,
+//!   then columns, beyond the index type, then more rows than the row limit, are refused at once
+//!   (nothing after the size line is read).
 //! * Then exactly `entries` entry lines `row col [value tokens]` with 1-based indices, blank lines
 //!   allowed anywhere, no comment and no other content. `integer` values are `i64`, `real` and
 //!   `complex` parts `f64`, `pattern` entries `1 + 0i`.
@@ -52,6 +53,13 @@ pub enum Refusal {
         line: usize,
         /// What is wrong.
         kind: Kind,
+    },
+    /// The size line declares more rows or columns than the index type holds.
+    IndexTooLarge {
+        /// "rows" or "cols".
+        what: &'static str,
+        /// The declared number.
+        value: usize,
     },
     /// The size line declares more rows than the limit.
     TooLarge {
@@ -105,8 +113,9 @@ fn content_length(raw: &[u8]) -> usize {
     raw.len() - usize::from(raw.ends_with(b"\n"))
 }
 
-/// Reads `data` by the rules of the module docs.
-pub fn parse(data: &[u8], limits: Limits) -> Result<Parsed, Refusal> {
+/// Reads `data` by the rules of the module docs into a matrix whose index type holds at most
+/// `index_max`.
+pub fn parse(data: &[u8], limits: Limits, index_max: usize) -> Result<Parsed, Refusal> {
     let mut state = State::Banner;
     let mut collected = Collected {
         stored: 0,
@@ -136,6 +145,11 @@ pub fn parse(data: &[u8], limits: Limits) -> Result<Parsed, Refusal> {
                     continue;
                 }
                 let header = size_line(&tokens, field, symmetry).map_err(err)?;
+                for (what, value) in [("rows", header.rows), ("cols", header.cols)] {
+                    if value > index_max {
+                        return Err(Refusal::IndexTooLarge { what, value });
+                    }
+                }
                 if header.rows > limits.max_rows {
                     return Err(Refusal::TooLarge { rows: header.rows });
                 }
@@ -369,11 +383,11 @@ mod tests {
     };
 
     fn ok(text: &str) -> Parsed {
-        parse(text.as_bytes(), WIDE).unwrap_or_else(|e| panic!("{text:?}: {e:?}"))
+        parse(text.as_bytes(), WIDE, usize::MAX).unwrap_or_else(|e| panic!("{text:?}: {e:?}"))
     }
 
     fn refused(text: &str) -> (usize, Kind) {
-        match parse(text.as_bytes(), WIDE) {
+        match parse(text.as_bytes(), WIDE, usize::MAX) {
             Err(Refusal::Parse { line, kind }) => (line, kind),
             other => panic!("{text:?}: {other:?}"),
         }
@@ -593,15 +607,24 @@ mod tests {
         let banner = "%%MatrixMarket matrix coordinate real general\n";
         let tall = format!("{banner}101 1 0\nnot even read\n");
         assert_eq!(
-            parse(tall.as_bytes(), WIDE),
+            parse(tall.as_bytes(), WIDE, usize::MAX),
             Err(Refusal::TooLarge { rows: 101 })
         );
         let at_limit = format!("{banner}100 1 0\n");
-        assert!(parse(at_limit.as_bytes(), WIDE).is_ok());
+        assert!(parse(at_limit.as_bytes(), WIDE, usize::MAX).is_ok());
+        // The index type's limit comes first, rows before columns, whatever follows.
+        for (size, index_max, what, value) in
+            [("5 11", 10, "cols", 11), ("101 101", 100, "rows", 101)]
+        {
+            let text = format!("{banner}{size} 1\n0 0 x\n");
+            let expected = Refusal::IndexTooLarge { what, value };
+            assert_eq!(parse(text.as_bytes(), WIDE, index_max), Err(expected));
+        }
+        assert!(parse(at_limit.as_bytes(), WIDE, 100).is_ok());
         let mut bytes = format!("{banner}1 1 1\n").into_bytes();
         bytes.extend_from_slice(b"1 1 \xff\n");
         assert_eq!(
-            parse(&bytes, WIDE),
+            parse(&bytes, WIDE, usize::MAX),
             Err(Refusal::Parse {
                 line: 3,
                 kind: Kind::NotUtf8
@@ -612,13 +635,13 @@ mod tests {
             max_line_bytes: banner.len() - 1,
         };
         let text = format!("{banner}1 1 0\r\n");
-        assert!(parse(text.as_bytes(), tight).is_ok());
+        assert!(parse(text.as_bytes(), tight, usize::MAX).is_ok());
         let tighter = Limits {
             max_line_bytes: banner.len() - 2,
             ..tight
         };
         assert_eq!(
-            parse(text.as_bytes(), tighter),
+            parse(text.as_bytes(), tighter, usize::MAX),
             Err(Refusal::Parse {
                 line: 1,
                 kind: Kind::LineTooLong {

@@ -7,14 +7,14 @@
 //! documented contract of `mtx::write`). The row limit is [`MAX_ROWS`], so a header claiming
 //! billions of rows is refused, never allocated.
 //!
-//! The reader is also compared with an independent one ([`mtx_oracle`](crate::mtx_oracle)):
-//! both must accept the same files, read the same matrix (values bit for bit, sums of duplicates
+//! The reader is also compared with an independent one ([`mtx_oracle`](crate::mtx_oracle)), with
+//! both index widths: both must accept the same files, read the same matrix (values bit for bit, sums of duplicates
 //! up to NaN payloads) and the same report, and refuse the rest with the same error on the same
 //! line -- with the default line limit, and with limits equal to and one below the input's
 //! longest line, so the limit's boundary is exercised by inputs of a few bytes.
 
 use rawcheck_kernels::mtx::{self, Field, Limits, MtxError, ReadReport, Symmetry};
-use rawcheck_kernels::{Csr, Index};
+use rawcheck_kernels::{Csr, CsrError, Index};
 
 use crate::mtx_oracle::{self, Parsed, Refusal};
 use crate::{Finding, Verdict, ensure, revalidate, same_matrix, same_sum};
@@ -30,13 +30,13 @@ fn same_up_to_nan<I: Index>(a: &Csr<I>, b: &Csr<I>) -> bool {
     })
 }
 
-/// The reader's outcome on `data` under `limits` is the oracle's.
-fn agree(
+/// The reader's outcome on `data` under `limits`, with index type `I`, is the oracle's.
+fn agree<I: Index>(
     data: &[u8],
-    read: &Result<(Csr<u64>, ReadReport), MtxError>,
+    read: &Result<(Csr<I>, ReadReport), MtxError>,
     limits: Limits,
 ) -> Result<(), Finding> {
-    match (read, mtx_oracle::parse(data, limits)) {
+    match (read, mtx_oracle::parse(data, limits, I::MAX)) {
         (Ok((a, report)), Ok(expected)) => same_as_oracle(a, report, &expected),
         (Ok(_), Err(refusal)) => Err(Finding(format!(
             "the reader accepted what the oracle refuses ({limits:?}): {refusal:?}"
@@ -52,6 +52,10 @@ fn agree(
                 (MtxError::TooLarge { rows, max_rows }, Refusal::TooLarge { rows: r }) => {
                     rows == r && *max_rows == limits.max_rows
                 }
+                (
+                    MtxError::Csr(CsrError::TooLarge { what, value, .. }),
+                    Refusal::IndexTooLarge { what: w, value: v },
+                ) => what == w && value == v,
                 _ => false,
             };
             ensure!(
@@ -64,7 +68,11 @@ fn agree(
 }
 
 /// The reader's matrix and report are the oracle's.
-fn same_as_oracle(a: &Csr<u64>, report: &ReadReport, expected: &Parsed) -> Result<(), Finding> {
+fn same_as_oracle<I: Index>(
+    a: &Csr<I>,
+    report: &ReadReport,
+    expected: &Parsed,
+) -> Result<(), Finding> {
     let nnz = expected.entries.len();
     ensure!(
         report.header == expected.header
@@ -100,11 +108,13 @@ fn same_as_oracle(a: &Csr<u64>, report: &ReadReport, expected: &Parsed) -> Resul
 /// The check of an `mtx_parse` input.
 pub fn check(data: &[u8]) -> Result<Verdict, Finding> {
     let wide = mtx::read_with_limit::<u64>(data, MAX_ROWS);
+    let narrow = mtx::read_with_limit::<u32>(data, MAX_ROWS);
     let limits = Limits {
         max_rows: MAX_ROWS,
         ..Limits::default()
     };
     agree(data, &wide, limits)?;
+    agree(data, &narrow, limits)?;
     let longest = mtx_oracle::longest_line(data);
     for max_line_bytes in [Some(longest), longest.checked_sub(1)]
         .into_iter()
@@ -116,7 +126,6 @@ pub fn check(data: &[u8]) -> Result<Verdict, Finding> {
         };
         agree(data, &mtx::read_with_limits::<u64>(data, tight), tight)?;
     }
-    let narrow = mtx::read_with_limit::<u32>(data, MAX_ROWS);
     let (a, report) = match (wide, narrow) {
         (Err(e), Ok(_)) => {
             return Err(Finding(format!("u32 parsed what u64 refused: {e}")));

@@ -675,6 +675,12 @@ fn read_path_errors_name_the_file() {
     assert!(matches!(&err, MtxError::Io { path: Some(p), .. } if p == &missing));
     assert!(err.to_string().contains("no-such-file.mtx: "), "{err}");
     let dir = TempDir::new("read");
+    // A directory opens but cannot be read: an error naming it, not a retry forever.
+    let err = mtx::read_path::<u32>(&dir.0).unwrap_err();
+    assert!(
+        matches!(&err, MtxError::Io { path: Some(p), .. } if p == &dir.0),
+        "{err}"
+    );
     let bad = dir.0.join("bad.mtx");
     std::fs::write(&bad, format!("{REAL}1 1 1\n2 1 1\n")).unwrap();
     assert_eq!(
