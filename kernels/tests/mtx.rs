@@ -522,7 +522,8 @@ fn huge_headers_are_refused_before_any_allocation() {
         err.to_string(),
         "line 4: file ends after 1 of 1099511627776 declared entries"
     );
-    let too_wide = format!("{REAL}2 {} 0\n", u32::MAX as u64 + 1);
+    // Refused at the size line: the entry after it is never read.
+    let too_wide = format!("{REAL}2 {} 1\nnot an entry\n", u32::MAX as u64 + 1);
     assert!(matches!(
         read_str::<u32>(&too_wide).unwrap_err(),
         MtxError::Csr(CsrError::TooLarge { what: "cols", .. })
@@ -573,6 +574,95 @@ fn an_endless_line_is_refused_at_the_line_limit() {
     let err = mtx::read_with_limits::<u32>(file(65).as_bytes(), limits(64)).unwrap_err();
     assert_eq!(err.to_string(), "line 2: longer than 64 bytes");
     assert_eq!(mtx::Limits::default().max_line_bytes, mtx::MAX_LINE_BYTES);
+}
+
+/// A reader that fails once with `first`, then reads `rest`.
+struct FailsOnce {
+    first: Option<std::io::ErrorKind>,
+    rest: &'static [u8],
+}
+
+impl std::io::Read for FailsOnce {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if let Some(kind) = self.first.take() {
+            return Err(std::io::Error::new(kind, "injected"));
+        }
+        self.rest.read(buf)
+    }
+}
+
+#[test]
+fn an_interrupted_read_is_retried_and_other_read_errors_are_returned() {
+    let text = "%%MatrixMarket matrix coordinate real general\n1 1 1\n1 1 2\n";
+    let interrupted = FailsOnce {
+        first: Some(std::io::ErrorKind::Interrupted),
+        rest: text.as_bytes(),
+    };
+    let (a, _) = mtx::read::<u32>(interrupted).unwrap();
+    assert_eq!(a.values(), [c(2.0, 0.0)]);
+    let broken = FailsOnce {
+        first: Some(std::io::ErrorKind::BrokenPipe),
+        rest: text.as_bytes(),
+    };
+    match mtx::read::<u32>(broken).unwrap_err() {
+        MtxError::Io { path: None, source } => {
+            assert_eq!(source.kind(), std::io::ErrorKind::BrokenPipe)
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// An endless file of entries: a header declaring 2^50 of them, then `1 1 1` lines forever.
+struct EndlessEntries {
+    sent: usize,
+}
+
+impl std::io::Read for EndlessEntries {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        const HEAD: &[u8] =
+            b"%%MatrixMarket matrix coordinate real general\n2 2 1125899906842624\n";
+        const LINE: &[u8] = b"1 1 1\n";
+        let stream = |i: usize| match HEAD.get(i) {
+            Some(&b) => b,
+            None => LINE[(i - HEAD.len()) % LINE.len()],
+        };
+        for (k, b) in buf.iter_mut().enumerate() {
+            *b = stream(self.sent + k);
+        }
+        self.sent += buf.len();
+        Ok(buf.len())
+    }
+}
+
+/// Set in the child process of [`endless_entries_run_out_of_memory_as_an_error_not_an_abort`].
+const OOM_CHILD: &str = "RAWCHECK_MTX_OOM_CHILD";
+
+#[test]
+fn endless_entries_run_out_of_memory_as_an_error_not_an_abort() {
+    if std::env::var_os(OOM_CHILD).is_some() {
+        // The child, under a 256 MiB address-space limit: the entries fill it within seconds.
+        match mtx::read::<u32>(EndlessEntries { sent: 0 }).unwrap_err() {
+            MtxError::Csr(CsrError::OutOfMemory { bytes }) => assert!(bytes > 1 << 20, "{bytes}"),
+            other => panic!("{other:?}"),
+        }
+        return;
+    }
+    let name = "endless_entries_run_out_of_memory_as_an_error_not_an_abort";
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 262144 && exec \"$0\" \"$@\"")
+        .arg(std::env::current_exe().unwrap())
+        .args(["--exact", name, "--test-threads=1"])
+        .env(OOM_CHILD, "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "{:?}\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A fresh empty directory under the system temp dir, removed on drop.
