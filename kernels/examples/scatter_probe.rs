@@ -1,73 +1,109 @@
-//! Runs permute_indices on one bench matrix `REPEATS` times, on a chosen path of its scatter core,
-//! and prints the fastest run's time per nonzero: the driver for counting the scatter paths at
-//! sizes the counts bench does not reach (1e6) under Cachegrind with this machine's caches. The
-//! kernel's share of the counts is the difference between a run with `REPEATS` and one with 0
-//! (which only builds the matrix and its permutations).
+//! Runs transpose or permute_indices on one bench matrix `REPEATS` times, on a chosen path of its
+//! scatter, and prints the fastest run's time per nonzero: the driver for counting the scatter
+//! paths at sizes the counts bench does not reach (1e6) under Cachegrind with this machine's
+//! caches. The kernel's share of the counts is the difference between a run with `REPEATS` and
+//! one with 0 (which only builds the matrix and, for permute_indices, its permutations).
 //!
 //! ```sh
 //! cargo build --release -p rawcheck-kernels --example scatter_probe
 //! valgrind --tool=cachegrind --cache-sim=yes --D1=49152,12,64 --LL=2097152,16,64 \
-//!     target/release/examples/scatter_probe uniform 1000000 raw bitmap 32 1
+//!     target/release/examples/scatter_probe permute_indices uniform 1000000 raw bitmap 32 1
 //! ```
 //!
-//! Arguments: `FAMILY NNZ VARIANT PATH BITS REPEATS`, `PATH` being `rule` or a path of
-//! `permute_indices::Path` in lower case, `BITS` 32 or 64.
+//! Arguments: `KERNEL FAMILY NNZ VARIANT PATH BITS REPEATS`, `KERNEL` being `transpose` or
+//! `permute_indices`, `PATH` being `rule` or a path of the kernel in lower case (for transpose
+//! `direct` or `partitioned-SHIFT`, e.g. `partitioned-10`), `BITS` 32 or 64.
 
 use std::process::ExitCode;
 use std::time::Instant;
 
 use rawcheck_kernels::families::{DEFAULT_SEED, Family, Spec, index_permutations};
-use rawcheck_kernels::permute_indices::{Path, Plan};
-use rawcheck_kernels::{Csr, Index, Variant};
+use rawcheck_kernels::{Csr, Index, Kernel, Variant, permute_indices, transpose};
+
+/// The kernel and its forced path (`None`: the kernel's rule).
+enum Probe {
+    Transpose(Option<transpose::Path>),
+    PermuteIndices(Option<permute_indices::Path>),
+}
 
 /// The parsed command line.
 struct Args {
+    probe: Probe,
     spec: Spec,
     variant: Variant,
-    path: Option<Path>,
     bits: u32,
     repeats: usize,
 }
 
+fn transpose_path(name: &str) -> Result<transpose::Path, String> {
+    match name.strip_prefix("partitioned-") {
+        None if name == "direct" => Ok(transpose::Path::Direct),
+        None => Err(format!("unknown path {name:?}")),
+        Some(shift) => Ok(transpose::Path::Partitioned {
+            shift: shift.parse().map_err(|e| format!("SHIFT {shift:?}: {e}"))?,
+        }),
+    }
+}
+
+fn permute_indices_path(name: &str) -> Result<permute_indices::Path, String> {
+    permute_indices::Path::ALL
+        .into_iter()
+        .find(|p| format!("{p:?}").to_lowercase() == name)
+        .ok_or_else(|| format!("unknown path {name:?}"))
+}
+
 fn parse(args: &[String]) -> Result<Args, String> {
-    let [family, nnz, variant, path, bits, repeats] = args else {
-        return Err("expected FAMILY NNZ VARIANT PATH BITS REPEATS".into());
+    let [kernel, family, nnz, variant, path, bits, repeats] = args else {
+        return Err("expected KERNEL FAMILY NNZ VARIANT PATH BITS REPEATS".into());
     };
     let number = |what: &str, s: &str| s.parse::<usize>().map_err(|e| format!("{what} {s:?}: {e}"));
-    let family: Family = family.parse().map_err(|e| format!("{e}"))?;
-    let path = match path.as_str() {
-        "rule" => None,
-        name => Some(
-            Path::ALL
-                .into_iter()
-                .find(|p| format!("{p:?}").to_lowercase() == name)
-                .ok_or_else(|| format!("unknown path {name:?}"))?,
-        ),
+    let forced = (path != "rule").then_some(path.as_str());
+    let probe = match kernel.parse().map_err(|e| format!("{e}"))? {
+        Kernel::Transpose => Probe::Transpose(forced.map(transpose_path).transpose()?),
+        Kernel::PermuteIndices => {
+            Probe::PermuteIndices(forced.map(permute_indices_path).transpose()?)
+        }
+        other => return Err(format!("{other}: only transpose and permute_indices")),
     };
+    let family: Family = family.parse().map_err(|e| format!("{e}"))?;
     let bits = match bits.as_str() {
         "32" => 32,
         "64" => 64,
         other => return Err(format!("BITS {other:?}: expected 32 or 64")),
     };
     Ok(Args {
+        probe,
         spec: Spec::new(family, number("NNZ", nnz)?),
         variant: variant.parse().map_err(|e| format!("{e}"))?,
-        path,
         bits,
         repeats: number("REPEATS", repeats)?,
     })
 }
 
-/// Runs the plan `repeats` times; returns the output's nnz and the fastest run's time per
-/// nonzero in nanoseconds (on a loaded machine the minimum is the least disturbed run).
+/// Runs the probe's kernel on `a` `repeats` times; returns the output's nnz and the fastest
+/// run's time per nonzero in nanoseconds (on a loaded machine the minimum is the least disturbed
+/// run).
 fn run<I: Index>(a: &Csr<I>, args: &Args) -> Result<(usize, f64), String> {
     let (rows, cols) = index_permutations(a.rows(), a.cols(), DEFAULT_SEED);
-    let plan = Plan::new(a, &rows, &cols).map_err(|e| e.to_string())?;
-    let plan = args.path.map_or(plan, |p| plan.with_path(p));
+    let call: Box<dyn Fn() -> Result<Csr<I>, String>> = match args.probe {
+        Probe::Transpose(path) => {
+            let plan = match path {
+                None => transpose::Plan::new(a),
+                Some(p) => transpose::Plan::with_path(a, p),
+            }
+            .map_err(|e| e.to_string())?;
+            Box::new(move || transpose::run(&plan, args.variant).map_err(|e| e.to_string()))
+        }
+        Probe::PermuteIndices(path) => {
+            let plan = permute_indices::Plan::new(a, &rows, &cols).map_err(|e| e.to_string())?;
+            let plan = path.map_or(plan, |p| plan.with_path(p));
+            Box::new(move || plan.run(args.variant).map_err(|e| e.to_string()))
+        }
+    };
     let (mut nnz, mut fastest) = (0, f64::INFINITY);
     for _ in 0..args.repeats {
         let start = Instant::now();
-        nnz = plan.run(args.variant).map_err(|e| e.to_string())?.nnz();
+        nnz = call()?.nnz();
         fastest = fastest.min(start.elapsed().as_secs_f64() * 1e9 / a.nnz().max(1) as f64);
     }
     Ok((nnz, fastest))
