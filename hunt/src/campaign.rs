@@ -299,22 +299,26 @@ pub fn from_hunt(mutant: &Entry, probe: Probe, cell: HuntCell, tree: &str) -> Mu
 
 /// Runs the stages: each probe in turn on the mutants no earlier probe killed (`run` gets the
 /// probe and the indices of those mutants and returns their cells, in that order); a killed
-/// mutant gets a `skipped` cell from every later probe. A mutant marked in `equivalent` (triaged
+/// mutant gets a `skipped` cell from every later probe. A mutant that `equivalent` marks (triaged
 /// so in `reports/data/mutants-triage.json`) still meets the cheap probes, which would show a
-/// wrong triage, but not the slow ones ([`Probe::slow`]). Returns the cells mutant outer, probes
-/// in the order given, and logs each stage.
+/// wrong triage, but not the slow ones ([`Probe::slow`]). `equivalent` is asked again before each
+/// slow stage, so survivors triaged while the cheap stages run are spared too. Returns the cells
+/// mutant outer, probes in the order given, and logs each stage.
 pub fn stages(
     mutants: &[Entry],
     probes: &[Probe],
-    equivalent: &[bool],
+    mut equivalent: impl FnMut() -> Vec<bool>,
     mut run: impl FnMut(Probe, &[usize]) -> Vec<MutantCell>,
 ) -> Vec<MutantCell> {
     let mut killer: Vec<Option<&'static str>> = vec![None; mutants.len()];
     let mut cells: Vec<Vec<MutantCell>> = vec![Vec::new(); mutants.len()];
-    let settled = |i: usize| equivalent.get(i).copied().unwrap_or(false);
     for &probe in probes {
+        let settled = match probe.slow() {
+            true => equivalent(),
+            false => Vec::new(),
+        };
         let alive: Vec<usize> = (0..mutants.len())
-            .filter(|&i| killer[i].is_none() && !(probe.slow() && settled(i)))
+            .filter(|&i| killer[i].is_none() && !settled.get(i).copied().unwrap_or(false))
             .collect();
         let ran = match alive.is_empty() {
             true => Vec::new(),
@@ -472,8 +476,9 @@ pub struct Campaign {
     pub budgets: HashMap<Probe, u64>,
     /// Builds and runs at a time.
     pub jobs: usize,
-    /// Per mutant, whether it is triaged equivalent and so skips the slow detectors.
-    pub equivalent: Vec<bool>,
+    /// The triage file whose `equivalent` mutants skip the slow detectors (read before each slow
+    /// stage); `None`: every mutant meets every detector.
+    pub triage: Option<PathBuf>,
 }
 
 /// What a campaign produced.
@@ -485,6 +490,21 @@ pub struct Ran {
     pub build_seconds: f64,
     /// Wall seconds of the runs.
     pub run_seconds: f64,
+}
+
+/// The ids of the mutants the triage file `path` classes equivalent (none when it is missing).
+pub fn triaged_equivalent(path: &Path) -> Result<Vec<String>, String> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(Vec::new());
+    };
+    let doc: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let results = doc["results"].as_array().cloned().unwrap_or_default();
+    Ok(results
+        .iter()
+        .filter(|r| r["class"] == "equivalent")
+        .filter_map(|r| r["mutant"].as_str().map(str::to_owned))
+        .collect())
 }
 
 /// A build of the campaign.
@@ -717,12 +737,26 @@ pub fn run_campaign(repo: &Paths, tree: &Paths, campaign: &Campaign) -> Result<R
             .map(|c| c.expect("every cell finished"))
             .collect()
     };
-    let cells = stages(
-        &campaign.mutants,
-        &campaign.probes,
-        &campaign.equivalent,
-        stage,
-    );
+    let mut last_triage = Vec::new();
+    let equivalent = || {
+        let Some(path) = &campaign.triage else {
+            return Vec::new();
+        };
+        match triaged_equivalent(path) {
+            Ok(ids) => last_triage = ids,
+            Err(e) => crate::log(&format!("{e}: keeping the triage read before")),
+        }
+        let marked: Vec<bool> = (campaign.mutants.iter())
+            .map(|m| last_triage.contains(&m.id))
+            .collect();
+        crate::log(&format!(
+            "{} of the mutants triaged equivalent in {}",
+            marked.iter().filter(|&&e| e).count(),
+            path.display()
+        ));
+        marked
+    };
+    let cells = stages(&campaign.mutants, &campaign.probes, equivalent, stage);
     Ok(Ran {
         cells,
         build_seconds,
@@ -857,7 +891,7 @@ mod tests {
             Probe::Hunt(Detector::MiriTree),
         ];
         let mut asked: Vec<(Probe, Vec<usize>)> = Vec::new();
-        let cells = stages(&ms, &probes, &[], |p, alive| {
+        let cells = stages(&ms, &probes, Vec::new, |p, alive| {
             asked.push((p, alive.to_vec()));
             alive
                 .iter()
@@ -909,10 +943,15 @@ mod tests {
         ];
         let probes = [Probe::Tests, Probe::Hunt(Detector::MiriTree)];
         let mut asked = Vec::new();
-        let cells = stages(&ms, &probes, &[true, false], |p, alive| {
-            asked.push((p, alive.to_vec()));
-            alive.iter().map(|&i| ran(&ms[i], p, "missed")).collect()
-        });
+        let cells = stages(
+            &ms,
+            &probes,
+            || vec![true, false],
+            |p, alive| {
+                asked.push((p, alive.to_vec()));
+                alive.iter().map(|&i| ran(&ms[i], p, "missed")).collect()
+            },
+        );
         assert_eq!(
             asked,
             [
@@ -932,11 +971,66 @@ mod tests {
     }
 
     #[test]
+    fn the_triage_is_read_again_before_each_slow_stage() {
+        let ms = [
+            entry("00000001", "kernels/src/csr.rs", "Csr::new"),
+            entry("00000002", "kernels/src/csr.rs", "Csr::new"),
+        ];
+        let probes = [
+            Probe::Tests,
+            Probe::Hunt(Detector::FuzzAsan),
+            Probe::Hunt(Detector::MiriTree),
+        ];
+        // Mutant 0 is triaged equivalent while fuzz-asan runs.
+        let mut reads = 0;
+        let triage = || {
+            reads += 1;
+            vec![reads > 1, false]
+        };
+        let mut asked = Vec::new();
+        stages(&ms, &probes, triage, |p, alive| {
+            asked.push((p, alive.to_vec()));
+            alive.iter().map(|&i| ran(&ms[i], p, "missed")).collect()
+        });
+        assert_eq!(
+            asked,
+            [
+                (Probe::Tests, vec![0, 1]),
+                (Probe::Hunt(Detector::FuzzAsan), vec![0, 1]),
+                (Probe::Hunt(Detector::MiriTree), vec![1])
+            ]
+        );
+        assert_eq!(reads, 2, "read before each slow stage only");
+    }
+
+    #[test]
+    fn the_triage_file_names_its_equivalent_mutants() {
+        let dir = std::env::temp_dir().join(format!("rawcheck-triage-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("triage.json");
+        assert_eq!(triaged_equivalent(&path), Ok(Vec::new()), "missing: none");
+        std::fs::write(
+            &path,
+            r#"{"results": [{"mutant": "aa", "class": "equivalent", "why": "w"},
+                            {"mutant": "bb", "class": "hole", "why": "w"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(triaged_equivalent(&path), Ok(vec!["aa".to_owned()]));
+        std::fs::write(&path, "{").unwrap();
+        assert!(
+            triaged_equivalent(&path)
+                .unwrap_err()
+                .contains("triage.json")
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn an_error_leaves_the_mutant_to_the_next_detector() {
         let ms = [entry("00000001", "kernels/src/csr.rs", "Csr::new")];
         let probes = [Probe::Tests, Probe::Hunt(Detector::Valgrind)];
         let mut n = 0;
-        let cells = stages(&ms, &probes, &[], |p, alive| {
+        let cells = stages(&ms, &probes, Vec::new, |p, alive| {
             n += 1;
             let outcome = if p == Probe::Tests {
                 "error"
@@ -949,7 +1043,7 @@ mod tests {
         assert_eq!(cells[1].outcome, "detected");
         // A stage with nothing left to run is not asked.
         let mut asked = 0;
-        let all_killed = stages(&ms, &probes, &[], |p, alive| {
+        let all_killed = stages(&ms, &probes, Vec::new, |p, alive| {
             asked += 1;
             alive.iter().map(|&i| ran(&ms[i], p, "detected")).collect()
         });

@@ -149,15 +149,9 @@ fn campaign(argv: &[String], args: &Args) -> Result<bool, String> {
         .collect();
     // The full campaign spares the slow detectors the mutants triaged equivalent; the quick
     // one measures its three detectors on the whole sample.
-    let equivalent = match args.quick {
-        true => vec![false; mutants.len()],
-        false => {
-            let triaged = triaged_equivalent(&repo.root.join(TRIAGE))?;
-            mutants.iter().map(|m| triaged.contains(&m.id)).collect()
-        }
-    };
+    let triage = (!args.quick).then(|| repo.root.join(TRIAGE));
     let plan = Campaign {
-        equivalent,
+        triage,
         mutants,
         probes: probes.clone(),
         budgets: budgets.clone(),
@@ -224,21 +218,6 @@ fn campaign(argv: &[String], args: &Args) -> Result<bool, String> {
 
 /// The survivors' triage, committed (`class` `equivalent` or `hole`).
 const TRIAGE: &str = "reports/data/mutants-triage.json";
-
-/// The ids of the mutants `path` triages as equivalent (none when it is missing).
-fn triaged_equivalent(path: &Path) -> Result<Vec<String>, String> {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return Ok(Vec::new());
-    };
-    let doc: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let results = doc["results"].as_array().cloned().unwrap_or_default();
-    Ok(results
-        .iter()
-        .filter(|r| r["class"] == "equivalent")
-        .filter_map(|r| r["mutant"].as_str().map(str::to_owned))
-        .collect())
-}
 
 /// The mutants no detector killed, as `id location change`.
 fn survivors(doc: &MutantDoc) -> Vec<String> {
