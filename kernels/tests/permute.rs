@@ -168,6 +168,22 @@ fn scalars_and_trivial_orders() {
     }
 }
 
+/// The walk leaves out every axis of size 1, a trailing one included: the innermost axis is the
+/// last of size > 1, and a shape of ones has an empty walk.
+#[test]
+fn walk_leaves_out_axes_of_size_one() {
+    let a = block(6, 6, 1.0);
+    // Permuted shape [3, 2, 1]: strides 1 (axis 0), 1 (axis 1), 2 (axis 2).
+    let plan = Plan::new(&a, &[2, 1, 3], &[2, 0, 1]).unwrap();
+    assert_eq!(plan.walk(), (&[(2, 1)][..], (3, 2)));
+    // The trailing axis of size 1 is not the innermost one.
+    let plan = Plan::new(&a, &[3, 2, 1], &[0, 1, 2]).unwrap();
+    assert_eq!(plan.walk(), (&[(3, 2)][..], (2, 1)));
+    let one = Csr::<u64>::from_triplets(1, 1, &[]).unwrap();
+    let plan = Plan::new(&one, &[1, 1, 1], &[2, 0, 1]).unwrap();
+    assert_eq!(plan.walk(), (&[][..], (1, 1)));
+}
+
 #[test]
 fn refusals_name_the_problem_in_order() {
     let a = Csr::<u32>::from_triplets(6, 6, &[(1, 2, Complex64::new(1.0, 0.0))]).unwrap();
