@@ -484,6 +484,21 @@ mod tests {
         );
     }
 
+    /// A column equal to `cols` is one past the last: from_triplets refuses it as an entry out
+    /// of range before building anything (not later, as Csr::new's column check would).
+    #[test]
+    fn from_triplets_refuses_a_column_equal_to_cols() {
+        assert_eq!(
+            Csr::<u32>::from_triplets(2, 3, &[(0, 1, c(1.)), (1, 3, c(1.))]),
+            Err(CsrError::EntryOutOfRange {
+                row: 1,
+                col: 3,
+                rows: 2,
+                cols: 3
+            })
+        );
+    }
+
     #[test]
     fn index_width_conversion_checks_fit() {
         let a = Csr::<u64>::from_triplets(3, 3, &[(2, 1, c(1.))]).unwrap();

@@ -127,10 +127,18 @@ fn a_worked_example() {
 fn a_row_pointer_no_allocator_can_hold_is_an_error() {
     // A valid 0 x usize::MAX matrix: its transpose would need usize::MAX + 1 row pointers.
     let a = Csr::<u64>::new(0, usize::MAX, vec![0], vec![], vec![]).unwrap();
+    // 0 x (usize::MAX - 1): its usize::MAX row pointers can be counted but not allocated.
+    let b = Csr::<u64>::new(0, usize::MAX - 1, vec![0], vec![], vec![]).unwrap();
     for v in Variant::ALL {
-        assert!(matches!(
-            transpose(&a, v).unwrap_err(),
-            KernelError::OutOfMemory { .. }
-        ));
+        for m in [&a, &b] {
+            assert!(
+                matches!(
+                    transpose(m, v).unwrap_err(),
+                    KernelError::OutOfMemory { .. }
+                ),
+                "{v} {}",
+                m.cols()
+            );
+        }
     }
 }
