@@ -484,6 +484,43 @@ mod tests {
         );
     }
 
+    /// A column equal to `cols` is one past the last: from_triplets refuses it as an entry out
+    /// of range before building anything (not later, as Csr::new's column check would).
+    #[test]
+    fn from_triplets_refuses_a_column_equal_to_cols() {
+        assert_eq!(
+            Csr::<u32>::from_triplets(2, 3, &[(0, 1, c(1.)), (1, 3, c(1.))]),
+            Err(CsrError::EntryOutOfRange {
+                row: 1,
+                col: 3,
+                rows: 2,
+                cols: 3
+            })
+        );
+    }
+
+    /// Rows beyond `u32::MAX` need a row pointer of 2^32 + 1 entries: 16 GiB of zeroed memory,
+    /// which `vec!` maps without touching (one page is written), so the check costs nothing.
+    /// The second row pointer breaks another rule, so a `Csr::new` that skipped the rows check
+    /// would fail fast with that error instead of walking 2^32 rows.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    #[cfg_attr(miri, ignore = "Miri would really allocate the 16 GiB")]
+    fn rows_beyond_u32_are_refused_first() {
+        let n = (1usize << 32) + 1;
+        let mut row_ptr = vec![0u32; n];
+        row_ptr[1] = 1;
+        assert_eq!(
+            Csr::<u32>::new(n - 1, 1, row_ptr, vec![], vec![]),
+            Err(CsrError::TooLarge {
+                what: "rows",
+                value: n - 1,
+                bits: 32,
+                max: u32::MAX as usize
+            })
+        );
+    }
+
     #[test]
     fn index_width_conversion_checks_fit() {
         let a = Csr::<u64>::from_triplets(3, 3, &[(2, 1, c(1.))]).unwrap();

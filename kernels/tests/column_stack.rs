@@ -111,6 +111,14 @@ fn overflowing_products_and_lengths_are_errors() {
     let d = Csr::<u64>::new(0, usize::MAX, vec![0], vec![], vec![]).unwrap();
     // 1 x 2^61: 2^61 + 1 row pointers of 8 bytes overflow the byte count, so allocation fails.
     let e = Csr::<u64>::new(1, 1 << 61, vec![0, 0], vec![], vec![]).unwrap();
+    // 0 x (usize::MAX - 1): the column pointer's usize::MAX slots are counted, not allocated.
+    let f = Csr::<u64>::new(0, usize::MAX - 1, vec![0], vec![], vec![]).unwrap();
+    // The plan itself refuses c: its row pointer with spare slots, len + 1 + SPECULATIVE_FILL,
+    // cannot be counted (every variant then fails to allocate anyway).
+    assert!(matches!(
+        Plan::new(&c).unwrap_err(),
+        KernelError::OutOfMemory { .. }
+    ));
     for v in Variant::ALL {
         assert!(
             matches!(
@@ -127,7 +135,7 @@ fn overflowing_products_and_lengths_are_errors() {
                 b: usize::MAX
             }
         );
-        for m in [&c, &d, &e] {
+        for m in [&c, &d, &e, &f] {
             assert!(
                 matches!(
                     column_stack(m, v).unwrap_err(),

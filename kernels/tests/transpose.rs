@@ -127,10 +127,48 @@ fn a_worked_example() {
 fn a_row_pointer_no_allocator_can_hold_is_an_error() {
     // A valid 0 x usize::MAX matrix: its transpose would need usize::MAX + 1 row pointers.
     let a = Csr::<u64>::new(0, usize::MAX, vec![0], vec![], vec![]).unwrap();
+    // 0 x (usize::MAX - 1): its usize::MAX row pointers can be counted but not allocated.
+    let b = Csr::<u64>::new(0, usize::MAX - 1, vec![0], vec![], vec![]).unwrap();
     for v in Variant::ALL {
-        assert!(matches!(
-            transpose(&a, v).unwrap_err(),
-            KernelError::OutOfMemory { .. }
-        ));
+        for m in [&a, &b] {
+            assert!(
+                matches!(
+                    transpose(m, v).unwrap_err(),
+                    KernelError::OutOfMemory { .. }
+                ),
+                "{v} {}",
+                m.cols()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_rule_takes_any_cache_sizes() {
+    use rawcheck_kernels::cache::CacheSizes;
+    // 1 x 17 with 4 entries of 20 bytes (u32): 80 bytes, more than either L2 below, over more
+    // columns than the streams, so the rule samples the column window.
+    let a = pattern(1, 17, 4, |_, k| k * 4);
+    // 1-byte lines: 16 streams, a window of min(nnz, 32) = all 4 entries; 64-byte lines in a
+    // 64-byte L2: no stream at all, a window of min(nnz, 0) = no entry.
+    let caches = [
+        CacheSizes {
+            l1d: 32,
+            l2: 64,
+            line: 1,
+        },
+        CacheSizes {
+            l1d: 64,
+            l2: 64,
+            line: 64,
+        },
+    ];
+    let want = Dense::from_csr(&a).transpose().to_csr::<u32>().unwrap();
+    for cache in caches {
+        let path = Path::choose(&a, cache);
+        for v in Variant::ALL {
+            let got = run(&Plan::with_path(&a, path).unwrap(), v).unwrap();
+            assert_bitwise_eq(&got, &want, &format!("{v} {path:?} {cache:?}"));
+        }
     }
 }
