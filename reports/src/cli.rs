@@ -55,7 +55,7 @@ pub enum Command {
         #[command(flatten)]
         io: KernelIo,
     },
-    /// Scatter permutation: entry (i, j) moves to (ROWS[i], COLS[j]).
+    /// Scatter permutation: entry (i, j) moves to (ROWS(i), COLS(j)).
     PermuteIndices {
         /// Row permutation: `I1,I2,...` or `@FILE` holding whitespace-separated integers.
         #[arg(long, allow_hyphen_values = true)]

@@ -9,7 +9,7 @@
 //!   with its columns mapped through `cols`, so the row pointer comes first (each output row as
 //!   long as its input row), then each output row is gathered from its input row, its columns
 //!   mapped, and the segment sorted. The rows go in blocks of about half the L1d of output
-//!   (`block_entries`, from [`CacheSizes`](crate::cache::CacheSizes)): a block's short rows (up
+//!   (`block_entries`, from [`CacheSizes`]): a block's short rows (up
 //!   to `SHORT_ROW`, 32 entries) are first all copied with their columns mapped, then
 //!   insertion-sorted in place while the block is still in L1. The copy loop has no branch that
 //!   depends on the data it loads, so the processor overlaps the cache misses of many rows (the
@@ -41,7 +41,7 @@
 //! have to sort long rows) *and* the write streams of both of its passes stay in cache: pass (b)
 //! keeps two lines open per bucket (a column index and a value), pass (a) one, so the rule asks
 //! `max(rows, cols) * 2 * line <= l2 / 6` with the sizes of
-//! [`CacheSizes::get`](crate::cache::CacheSizes::get). Otherwise the gather path runs: its writes
+//! [`CacheSizes::get`]. Otherwise the gather path runs: its writes
 //! are sequential whatever the size, where the counting sort's open lines, once they crowd the
 //! L2 (which also holds the input streams and the bucket cursors), make nearly every store a
 //! miss. The sixth is the crossover measured on uniform 2 % matrices on a 2 MiB L2 (both widths,
