@@ -122,6 +122,19 @@ fn corners(n: usize) -> MatrixSpec {
     spec(n, n, &[(0, 0, c(1.0, 0.0)), (n - 1, n - 1, c(2.0, 0.0))])
 }
 
+/// A `3 x cols` matrix whose middle row holds `len` entries, `step` columns apart, and whose
+/// first row holds two.
+fn long_row(cols: usize, len: usize, step: usize) -> MatrixSpec {
+    let mut entries = vec![(0, 1, c(1.0, 0.0)), (0, cols - 1, c(2.0, 0.0))];
+    entries.extend((0..len).map(|k| (1, k * step, c(k as f64 / 8.0, 1.0))));
+    spec(3, cols, &entries)
+}
+
+/// `0..n` reversed.
+fn reversed(n: usize) -> Vec<usize> {
+    (0..n).rev().collect()
+}
+
 fn kernel_seeds() -> Vec<(String, KernelInput)> {
     let k = |matrix: MatrixSpec, op: Call| KernelInput { matrix, op };
     let reshape = |rows, cols| Call::Reshape { rows, cols };
@@ -213,6 +226,19 @@ fn kernel_seeds() -> Vec<(String, KernelInput)> {
         (
             "ok-ket6",
             k(matrix("ket6"), indices(&[5, 4, 3, 2, 1, 0], &[0])),
+        ),
+        // Rows longer than the gather paths' short-row limit (32 entries), so every path takes
+        // its long-row branch; the wide one spreads its row over several bitmap summary words.
+        (
+            "ok-long-row",
+            k(long_row(100, 50, 2), indices(&[2, 1, 0], &reversed(100))),
+        ),
+        (
+            "ok-long-row-wide",
+            k(
+                long_row(20_000, 40, 500),
+                indices(&[2, 1, 0], &reversed(20_000)),
+            ),
         ),
         (
             "bad-duplicate",

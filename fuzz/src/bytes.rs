@@ -354,6 +354,18 @@ impl Seed {
     pub fn permutation(&mut self, items: &[usize]) -> &mut Self {
         self.byte(255).list(items)
     }
+
+    /// `items` where [`Gen::permutation`] reads a permutation of `0..n`: `0..n` reversed in its
+    /// two-byte form (so a seed can permute thousands of columns within `max_len`), anything
+    /// else as an explicit list.
+    pub fn permutation_of(&mut self, n: usize, items: &[usize]) -> &mut Self {
+        let reversed =
+            items.len() == n && n <= MAX_PERMUTATION && items.iter().rev().copied().eq(0..n);
+        match reversed {
+            true => self.byte(0).byte(32),
+            false => self.permutation(items),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -471,12 +471,12 @@ impl KernelInput {
             Call::Permute { dims, order } => {
                 s.byte(255).list(dims).shape(m.rows, m.cols);
                 m.encode(&mut s);
-                s.permutation(order);
+                s.permutation_of(dims.len(), order);
             }
             Call::PermuteIndices { rows, cols } => {
                 s.shape(m.rows, m.cols);
                 m.encode(&mut s);
-                s.permutation(rows).permutation(cols);
+                s.permutation_of(m.rows, rows).permutation_of(m.cols, cols);
             }
         }
         s.into_bytes()
