@@ -362,7 +362,10 @@ pub fn make_jobs(
                 Ok(files) => files,
                 Err(e) => return Planned::Done(fail(cell, Outcome::Error, &e)),
             };
-            let mut flags = vec!["-Zmiri-disable-isolation".to_owned()];
+            let mut flags = vec![
+                "-Zmiri-disable-isolation".to_owned(),
+                "-Zmiri-recursive-validation".to_owned(),
+            ];
             flags.extend(env.iter().map(|(k, v)| format!("-Zmiri-env-set={k}={v}")));
             if tree {
                 flags.push("-Zmiri-tree-borrows".into());
