@@ -656,12 +656,20 @@ fn endless_entries_run_out_of_memory_as_an_error_not_an_abort() {
         .env(OOM_CHILD, "1")
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    if stderr.contains("ReserveShadowMemoryRange failed") {
+        // AddressSanitizer reserves terabytes of shadow memory at start: no address-space limit
+        // can be set under it (scripts/test's ASan step); the stable test run covers this.
+        eprintln!("skipped: AddressSanitizer cannot start under `ulimit -v`");
+        return;
+    }
     assert!(
         out.status.success() && stdout.contains("1 passed"),
-        "{:?}\n{stdout}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
+        "{:?}\n{stdout}\n{stderr}",
+        out.status
     );
 }
 
