@@ -492,18 +492,38 @@ pub struct Ran {
     pub run_seconds: f64,
 }
 
+/// The classification of a mutant no detector kills (`reports/data/mutants-triage.json`,
+/// committed and edited by hand: one record per survivor). The campaign reads it to spare the
+/// slow detectors; the report shows it beside the survivors.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Triage {
+    /// The mutant's stable id.
+    pub mutant: String,
+    /// `equivalent` (no input can tell it from the original) or `hole` (the harness should
+    /// kill it).
+    pub class: String,
+    /// For `equivalent`, the one-sentence proof; for `hole`, what closes it.
+    pub why: String,
+}
+
+/// The triage file: `{"results": [Triage, ..]}`.
+#[derive(Deserialize)]
+struct TriageDoc {
+    results: Vec<Triage>,
+}
+
 /// The ids of the mutants the triage file `path` classes equivalent (none when it is missing).
 pub fn triaged_equivalent(path: &Path) -> Result<Vec<String>, String> {
     let Ok(text) = std::fs::read_to_string(path) else {
         return Ok(Vec::new());
     };
-    let doc: serde_json::Value =
+    let doc: TriageDoc =
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let results = doc["results"].as_array().cloned().unwrap_or_default();
-    Ok(results
-        .iter()
-        .filter(|r| r["class"] == "equivalent")
-        .filter_map(|r| r["mutant"].as_str().map(str::to_owned))
+    Ok(doc
+        .results
+        .into_iter()
+        .filter(|t| t.class == "equivalent")
+        .map(|t| t.mutant)
         .collect())
 }
 
@@ -737,7 +757,12 @@ pub fn run_campaign(repo: &Paths, tree: &Paths, campaign: &Campaign) -> Result<R
             .map(|c| c.expect("every cell finished"))
             .collect()
     };
-    let mut last_triage = Vec::new();
+    // Read once before any run, so a malformed file is an error at the start; the slow stages
+    // read it again and keep this reading when a later edit does not parse.
+    let mut last_triage = match &campaign.triage {
+        Some(path) => triaged_equivalent(path)?,
+        None => Vec::new(),
+    };
     let equivalent = || {
         let Some(path) = &campaign.triage else {
             return Vec::new();
@@ -935,6 +960,20 @@ mod tests {
         );
     }
 
+    /// Runs the stages with every run missing: the mutants each probe was given, and the cells.
+    fn all_missed(
+        ms: &[Entry],
+        probes: &[Probe],
+        equivalent: impl FnMut() -> Vec<bool>,
+    ) -> (Vec<(Probe, Vec<usize>)>, Vec<MutantCell>) {
+        let mut asked = Vec::new();
+        let cells = stages(ms, probes, equivalent, |p, alive| {
+            asked.push((p, alive.to_vec()));
+            alive.iter().map(|&i| ran(&ms[i], p, "missed")).collect()
+        });
+        (asked, cells)
+    }
+
     #[test]
     fn a_mutant_triaged_equivalent_meets_only_the_cheap_detectors() {
         let ms = [
@@ -942,16 +981,7 @@ mod tests {
             entry("00000002", "kernels/src/csr.rs", "Csr::new"),
         ];
         let probes = [Probe::Tests, Probe::Hunt(Detector::MiriTree)];
-        let mut asked = Vec::new();
-        let cells = stages(
-            &ms,
-            &probes,
-            || vec![true, false],
-            |p, alive| {
-                asked.push((p, alive.to_vec()));
-                alive.iter().map(|&i| ran(&ms[i], p, "missed")).collect()
-            },
-        );
+        let (asked, cells) = all_missed(&ms, &probes, || vec![true, false]);
         assert_eq!(
             asked,
             [
@@ -987,11 +1017,7 @@ mod tests {
             reads += 1;
             vec![reads > 1, false]
         };
-        let mut asked = Vec::new();
-        stages(&ms, &probes, triage, |p, alive| {
-            asked.push((p, alive.to_vec()));
-            alive.iter().map(|&i| ran(&ms[i], p, "missed")).collect()
-        });
+        let (asked, _) = all_missed(&ms, &probes, triage);
         assert_eq!(
             asked,
             [

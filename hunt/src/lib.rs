@@ -41,7 +41,7 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-pub use campaign::{MutantCell, MutantDoc};
+pub use campaign::{MutantCell, MutantDoc, Triage};
 pub use cell::{HuntCell, HuntDoc, Machine};
 use rawcheck_kernels::Detector;
 

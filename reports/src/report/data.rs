@@ -100,18 +100,9 @@ pub use rawcheck_hunt::HuntCell;
 /// the writer's own cell type, so the two sides cannot drift.
 pub use rawcheck_hunt::MutantCell;
 
-/// The classification of a mutant no detector kills (`reports/data/mutants-triage.json`,
-/// committed and edited by hand: one record per survivor).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Triage {
-    /// The mutant's stable id.
-    pub mutant: String,
-    /// `equivalent` (no input can tell it from the original) or `hole` (the harness should
-    /// kill it).
-    pub class: String,
-    /// For `equivalent`, the one-sentence proof; for `hole`, what closes it.
-    pub why: String,
-}
+/// The classification of a mutant no detector kills (`reports/data/mutants-triage.json`): the
+/// campaign's own type, so the reader and the campaign cannot drift.
+pub use rawcheck_hunt::Triage;
 
 /// One peer timing (`reports/data/peers.json`, written by `scripts/peers`).
 ///
