@@ -11,7 +11,7 @@ use num_complex::Complex64;
 use rawcheck_fuzz::Target;
 use rawcheck_fuzz::csr_new::CsrInput;
 use rawcheck_fuzz::kernel::{Call, Kernel, KernelInput, MatrixSpec};
-use rawcheck_kernels::mtx;
+use rawcheck_kernels::mtx::{self, Field, Symmetry};
 
 /// One seed file: `fuzz/corpus/<target>/<name>`.
 pub struct SeedFile {
@@ -477,26 +477,23 @@ fn mtx_seeds() -> Vec<(&'static str, &'static str)> {
 /// given in both triangles and one repeated, so every expansion and summation is reached.
 fn field_symmetry_seeds() -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for field in ["real", "integer", "complex", "pattern"] {
-        for symmetry in ["general", "symmetric", "skew-symmetric", "hermitian"] {
-            if (field, symmetry) == ("pattern", "skew-symmetric") {
+    for field in Field::ALL {
+        for symmetry in Symmetry::ALL {
+            if (field, symmetry) == (Field::Pattern, Symmetry::SkewSymmetric) {
                 continue;
             }
             let values: [&str; 4] = match field {
-                "real" => ["1.5", "-0.25", "3e2", "-0"],
-                "integer" => ["7", "-3", "0", "2"],
-                "complex" => ["1.5 -2", "-0.25 0", "3 1e-3", "0 -0"],
-                _ => [""; 4],
+                Field::Real => ["1.5", "-0.25", "3e2", "-0"],
+                Field::Integer => ["7", "-3", "0", "2"],
+                Field::Complex => ["1.5 -2", "-0.25 0", "3 1e-3", "0 -0"],
+                Field::Pattern => [""; 4],
             };
-            let [a, b, c, d] = values.map(|v| {
-                if v.is_empty() {
-                    String::new()
-                } else {
-                    format!(" {v}")
-                }
+            let [a, b, c, d] = values.map(|v| match v {
+                "" => String::new(),
+                v => format!(" {v}"),
             });
             let diagonal = match symmetry {
-                "skew-symmetric" => String::new(),
+                Symmetry::SkewSymmetric => String::new(),
                 _ => format!("3 3{c}\n"),
             };
             let entries = 4 + usize::from(!diagonal.is_empty());

@@ -8,10 +8,10 @@
 //! billions of rows is refused, never allocated.
 //!
 //! The reader is also compared with an independent one ([`mtx_oracle`](crate::mtx_oracle)), with
-//! both index widths: both must accept the same files, read the same matrix (values bit for bit, sums of duplicates
-//! up to NaN payloads) and the same report, and refuse the rest with the same error on the same
-//! line -- with the default line limit, and with limits equal to and one below the input's
-//! longest line, so the limit's boundary is exercised by inputs of a few bytes.
+//! both index widths: both must accept the same files, read the same matrix (values bit for
+//! bit, sums of duplicates up to NaN payloads) and the same report, and refuse the rest with the
+//! same error on the same line -- with the default line limit, and with limits equal to and one
+//! below the input's longest line, so the limit's boundary is exercised by inputs of a few bytes.
 
 use rawcheck_kernels::mtx::{self, Field, Limits, MtxError, ReadReport, Symmetry};
 use rawcheck_kernels::{Csr, CsrError, Index};

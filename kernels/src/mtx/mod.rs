@@ -114,7 +114,8 @@ pub enum Field {
 }
 
 impl Field {
-    const ALL: [Field; 4] = [Field::Real, Field::Integer, Field::Complex, Field::Pattern];
+    /// Every field, in the order of the format's documentation.
+    pub const ALL: [Field; 4] = [Field::Real, Field::Integer, Field::Complex, Field::Pattern];
 
     /// The banner word.
     fn word(self) -> &'static str {
@@ -156,7 +157,8 @@ pub enum Symmetry {
 }
 
 impl Symmetry {
-    const ALL: [Symmetry; 4] = [
+    /// Every symmetry, in the order of the format's documentation.
+    pub const ALL: [Symmetry; 4] = [
         Symmetry::General,
         Symmetry::Symmetric,
         Symmetry::SkewSymmetric,
