@@ -18,8 +18,9 @@
 //!   of `rawcheck-mutants`.
 //!
 //! `unsafe` is denied crate-wide (`[lints]` in `Cargo.toml`) and allowed only in each kernel's
-//! `raw` module, [`Csr::new_unchecked`] and the one wrap in each kernel's dispatch that turns the
-//! variants' [`CsrParts`] into a [`Csr`]; the `checked` and `safe` modules forbid it.
+//! `raw` module, [`Csr::new_unchecked`], the one wrap in each kernel's dispatch that turns the
+//! variants' [`CsrParts`] into a [`Csr`], and the prefetch hint (a safe function all three
+//! variants call: the instruction reads nothing); the `checked` and `safe` modules forbid it.
 
 mod alloc;
 pub mod bugs;
@@ -42,6 +43,7 @@ pub mod oracle;
 pub mod output;
 pub mod permute;
 pub mod permute_indices;
+mod prefetch;
 pub mod reshape;
 pub mod transpose;
 mod variant;

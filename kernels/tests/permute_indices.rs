@@ -11,7 +11,7 @@ use rawcheck_kernels::oracle::Dense;
 use rawcheck_kernels::permute_indices::{Path, Plan};
 use rawcheck_kernels::{Csr, Index, KernelError, Variant, permute_indices};
 
-/// Largest side of the sparse matrices that reach the long-row limit of the insertion sort.
+/// Largest side of the sparse matrices that reach the long-row limit of the rank sort.
 const SPARSE_DIM: usize = if cfg!(miri) { 6 } else { 48 };
 
 /// A matrix with a row permutation and a column permutation of its shape.
@@ -25,7 +25,7 @@ fn with_permutations(
 }
 
 /// A sparse matrix up to `SPARSE_DIM` square: a few scattered entries, sometimes one long row
-/// (around the 32-entry limit of the gather path's insertion sort), so both sorts and their
+/// (around the 32-entry limit of the gather path's rank sort), so both sorts and their
 /// boundary are hit.
 fn sparse_matrix() -> impl Strategy<Value = Csr<u64>> {
     (1..=SPARSE_DIM, 1..=SPARSE_DIM)
@@ -123,9 +123,9 @@ proptest! {
 }
 
 #[test]
-fn rows_of_exactly_the_insertion_sort_limit_and_one_more() {
-    // 80 x 80 with a single row of 32 (insertion sort) or 33 entries (sorted as pairs):
-    // reversing the columns makes the insertion sort do its most work.
+fn rows_of_exactly_the_rank_sort_limit_and_one_more() {
+    // 80 x 80 with a single row of 32 (rank sort: all four lane groups) or 33 entries (sorted as
+    // pairs, or through the bitmap): reversed columns, every entry's rank moves.
     for len in [32, 33] {
         let t: Vec<_> = (0..len)
             .map(|j| (5, 2 * j, Complex64::new(j as f64, -1.0)))

@@ -7,9 +7,13 @@
 
 use num_complex::Complex64;
 
-use super::{LongRows, Marks, Path, Plan, SHORT_ROW, block_entries, empty, longest_row};
+use super::{
+    AHEAD, LongRows, Marks, Path, Plan, SHORT_ROW, Stage, block_entries, empty, longest_row,
+    rank_short_row, short_limit,
+};
 use crate::alloc::try_filled;
 use crate::cache::CacheSizes;
+use crate::prefetch::{prefetch, prefetch_all};
 use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Permutes the plan's input; see [`super`] for the algorithm.
@@ -75,6 +79,9 @@ fn gather<I: Index>(
         row_ptr[r + 1] = I::from_usize(end);
     }
     let block = block_entries::<I>(CacheSizes::get());
+    let mut stage = Stage::new(block)?;
+    let short = short_limit(cols);
+    let mut ranks = [0u32; SHORT_ROW];
     let mut first_row = 0;
     while first_row < rows {
         let first = row_ptr[first_row].to_usize();
@@ -83,23 +90,24 @@ fn gather<I: Index>(
             end_row += 1;
         }
         for r in first_row..end_row {
+            if r + AHEAD < rows {
+                let ahead = in_ptr[inv_row[r + AHEAD]].to_usize();
+                prefetch(in_col, ahead);
+                prefetch(in_val, ahead);
+            }
             let at = row_ptr[r].to_usize();
             let len = row_ptr[r + 1].to_usize() - at;
             let start = in_ptr[inv_row[r]].to_usize();
-            if len <= SHORT_ROW {
+            if len <= short {
+                let o = at - first;
                 for n in 0..len {
-                    #[cfg(not(feature = "bug-permute-len-for-index"))]
-                    let to = n;
-                    // Seeded bug B3 (see the raw variant): the row's length where the index
-                    // belongs.
-                    #[cfg(feature = "bug-permute-len-for-index")]
-                    let to = len;
-                    col_idx[at + to] = I::from_usize(col_perm[in_col[start + n].to_usize()]);
-                    values[at + to] = in_val[start + n];
+                    stage.col[o + n] = col_perm[in_col[start + n].to_usize()] as u32;
+                    stage.val[o + n] = in_val[start + n];
                 }
             } else {
                 match &mut long {
                     LongRows::Sort(scratch) => {
+                        prefetch_all(&in_val[start..start + len]);
                         scratch.clear();
                         for n in 0..len {
                             let c = col_perm[in_col[start + n].to_usize()];
@@ -123,29 +131,24 @@ fn gather<I: Index>(
         for r in first_row..end_row {
             let at = row_ptr[r].to_usize();
             let len = row_ptr[r + 1].to_usize() - at;
-            if len <= SHORT_ROW {
-                insertion_sort(&mut col_idx, &mut values, at, len);
+            if len <= short {
+                let o = at - first;
+                rank_short_row(&stage.col[o..], len, &mut ranks);
+                for n in 0..len {
+                    #[cfg(not(feature = "bug-permute-len-for-index"))]
+                    let to = ranks[n] as usize;
+                    // Seeded bug B3 (see the raw variant): the row's length where the index
+                    // belongs.
+                    #[cfg(feature = "bug-permute-len-for-index")]
+                    let to = len;
+                    col_idx[at + to] = I::from_usize(stage.col[o + n] as usize);
+                    values[at + to] = stage.val[o + n];
+                }
             }
         }
         first_row = end_row;
     }
     Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
-}
-
-/// Sorts the `len` entries from `at` of `col` and `val` by column, moving each value with its
-/// column.
-fn insertion_sort<I: Index>(col: &mut [I], val: &mut [Complex64], at: usize, len: usize) {
-    for n in 1..len {
-        let (c, v) = (col[at + n], val[at + n]);
-        let mut pos = n;
-        while pos > 0 && col[at + pos - 1] > c {
-            col[at + pos] = col[at + pos - 1];
-            val[at + pos] = val[at + pos - 1];
-            pos -= 1;
-        }
-        col[at + pos] = c;
-        val[at + pos] = v;
-    }
 }
 
 /// Writes the entries of an input row (`row`: its columns and values) to `seg` (the output
@@ -158,6 +161,7 @@ fn ordered_by_bitmap<I: Index>(
     col_perm: &[usize],
     (seg_col, seg_val): (&mut [I], &mut [Complex64]),
 ) {
+    prefetch_all(in_val);
     for n in 0..in_col.len() {
         let c = col_perm[in_col[n].to_usize()];
         marks.words[c / 64] |= 1 << (c % 64);

@@ -9,18 +9,28 @@
 //!   with its columns mapped through `cols`, so the row pointer comes first (each output row as
 //!   long as its input row), then each output row is gathered from its input row, its columns
 //!   mapped, and the segment sorted. The rows go in blocks of about half the L1d of output
-//!   (`block_entries`, from [`CacheSizes`]): a block's short rows (up
-//!   to `SHORT_ROW`, 32 entries) are first all copied with their columns mapped, then
-//!   insertion-sorted in place while the block is still in L1. The copy loop has no branch that
-//!   depends on the data it loads, so the processor overlaps the cache misses of many rows (the
-//!   input rows are read at random); sorting each row right after its copy made every row wait
-//!   for its own misses before the mispredicted branches of its sort let the next row start. A
-//!   longer row's `(new column, position)` pairs are sorted in a scratch row (8 bytes a pair with
+//!   (`block_entries`, from [`CacheSizes`]), in two passes:
+//!   1. copy: a block's short rows (up to `SHORT_ROW`, 32 entries) are copied with their columns
+//!      mapped into a staging area (`Stage`, the new columns as `u32`); long rows are ordered
+//!      straight into the output. The copy has no branch on the data it loads, so the processor
+//!      overlaps the cache misses of many rows (the input rows are read at random), and each
+//!      iteration prefetches the input row `AHEAD` (8) rows on;
+//!   2. rank: each staged row is written to the output in sorted order by a rank sort
+//!      (`rank_short_row`): an entry's place is the number of the row's new columns below its
+//!      own, counted 8 lanes at a time against every key of the row, with no branch on the data.
+//!      O(len²) comparisons, but no mispredicted branch per entry as an insertion sort has.
+//!
+//!   Ranking straight after each row's copy is slower (the ranking's instructions fill the
+//!   reorder window, so fewer rows' misses overlap), and so is ranking the columns as 64-bit
+//!   keys (SSE2 has no 64-bit comparison): the stage holds `u32`, and a matrix of more than 2^32
+//!   columns sends every row to the long-row order instead (`short_limit`).
+//!   A long row's `(new column, position)` pairs are sorted in a scratch row (8 bytes a pair with
 //!   32-bit indices), then its entries are copied out in that order. Every output array is
-//!   written front to back; the reads jump once per row (and once per entry into `cols`, which is
-//!   sequential for banded and tensor-structured column maps). O(nnz log(longest row)).
+//!   written front to back, a block at a time; the reads jump once per row (and once per entry
+//!   into `cols`, which is sequential for banded and tensor-structured column maps).
+//!   O(nnz · SHORT_ROW) at worst.
 //! * [`Path::Bitmap`]: the gather path with another order for the long rows (more than
-//!   `SHORT_ROW` entries; short rows are insertion-sorted as above). Each entry of a long row
+//!   `SHORT_ROW` entries; short rows are ranked as above). Each entry of a long row
 //!   sets the bit of its new column `c` in a bitmap of the columns (bit `c % 64` of word
 //!   `c / 64`) and the bit of that word in a summary (bit `w % 64` of summary word `w / 64`),
 //!   and notes its position in the row in a table indexed by `c`; reading the summary, then the
@@ -96,7 +106,8 @@ use crate::alloc::{try_filled, try_with_capacity};
 use crate::cache::CacheSizes;
 use crate::{Csr, CsrParts, Index, KernelError, Variant};
 
-/// Longest row the gather path insertion-sorts in place; longer rows are sorted as pairs.
+/// Longest row the gather paths rank through their stage; longer rows are sorted as pairs or through
+/// the bitmap.
 pub(crate) const SHORT_ROW: usize = 32;
 
 /// The algorithm of the scatter core; see the [module documentation](self).
@@ -279,6 +290,69 @@ pub(crate) struct Marks<I: Index> {
     pub(crate) pos: Vec<I>,
 }
 
+/// Lanes [`rank_short_row`] counts in at once; divides [`SHORT_ROW`].
+const LANES: usize = 8;
+
+/// Input rows the gather paths look ahead to prefetch.
+pub(crate) const AHEAD: usize = 8;
+
+/// The place of each entry of a short row in its sorted order, found without a branch on the
+/// data: `ranks[n]` becomes the number of the first `len` keys smaller than `keys[n]`, for every
+/// `n < len` (distinct keys: a permutation of `0..len`). Lanes from `len` up to the next multiple
+/// of [`LANES`] are counted too, whatever they hold, and ignored, so `keys` must reach that far.
+/// O(len²) comparisons, [`LANES`] at a time; panics if `len > SHORT_ROW` or `keys` is too short.
+#[inline]
+pub(crate) fn rank_short_row(keys: &[u32], len: usize, ranks: &mut [u32; SHORT_ROW]) {
+    let width = len.div_ceil(LANES) * LANES;
+    let (row, keys) = (&keys[..len], &keys[..width]);
+    for (r, ks) in ranks[..width]
+        .chunks_exact_mut(LANES)
+        .zip(keys.chunks_exact(LANES))
+    {
+        let mut count = [0u32; LANES];
+        for &k in row {
+            for l in 0..LANES {
+                count[l] += u32::from(k < ks[l]);
+            }
+        }
+        r.copy_from_slice(&count);
+    }
+}
+
+/// The longest row the gather paths rank through the [`Stage`]: [`SHORT_ROW`], or 0 when a new
+/// column may not fit the stage's `u32` keys (more than 2^32 columns), which sends every row
+/// through the long-row order. Narrow keys halve the comparisons' width with 64-bit indices.
+pub(crate) fn short_limit(cols: usize) -> usize {
+    if cols.saturating_sub(1) <= u32::MAX as usize {
+        SHORT_ROW
+    } else {
+        0
+    }
+}
+
+/// The gather paths' staging area for one block's short rows: each row's new columns and values
+/// are copied here at its offset in the block (first pass), then written to the output in the
+/// order of their ranks (second pass).
+pub(crate) struct Stage {
+    /// New columns (they fit a `u32`: [`short_limit`]): room for a block plus the ranking's read
+    /// past the last row.
+    pub(crate) col: Vec<u32>,
+    /// Values: room for a block.
+    pub(crate) val: Vec<Complex64>,
+}
+
+impl Stage {
+    /// The staging area for blocks of `block` entries. A block's rows start before `block`
+    /// (its last one may end up to [`SHORT_ROW`] entries later), and [`rank_short_row`] reads
+    /// up to `LANES - 1` lanes past a row: all zero-filled, so every lane it reads is initialised.
+    pub(crate) fn new(block: usize) -> Result<Self, KernelError> {
+        Ok(Stage {
+            col: try_filled(block + 2 * SHORT_ROW, 0)?,
+            val: try_filled(block + SHORT_ROW, Complex64::default())?,
+        })
+    }
+}
+
 /// Entries per block of the gather paths: a block's output (a column index and a value per entry)
 /// fills half the L1d of `cache`, so its short rows are still there to be sorted.
 pub(crate) fn block_entries<I: Index>(cache: CacheSizes) -> usize {
@@ -289,7 +363,7 @@ impl<I: Index> LongRows<I> {
     /// The scratch of the gather path `bitmap` or not, for a `cols`-column matrix whose longest
     /// row holds `longest` entries: none (an empty scratch row) when no row is long.
     pub(crate) fn new(bitmap: bool, cols: usize, longest: usize) -> Result<Self, KernelError> {
-        let long = longest > SHORT_ROW;
+        let long = longest > short_limit(cols);
         Ok(if bitmap {
             let words = if long { cols.div_ceil(64) } else { 0 };
             LongRows::Bitmap(Marks {
@@ -331,4 +405,42 @@ pub fn permute_indices<I: Index>(
     variant: Variant,
 ) -> Result<Csr<I>, KernelError> {
     Plan::new(a, rows, cols)?.run(variant)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranks_are_the_places_in_sorted_order_whatever_lies_past_the_row() {
+        // Every length up to SHORT_ROW, keys distinct and scrambled, the lanes past the row
+        // holding smaller, equal and larger values than the row's.
+        for len in 0..=SHORT_ROW {
+            let mut keys = vec![0u32; SHORT_ROW + LANES];
+            for (n, k) in keys.iter_mut().enumerate() {
+                *k = (n as u32).wrapping_mul(2_654_435_761);
+            }
+            let first = keys[0];
+            for (n, k) in keys[len..].iter_mut().enumerate() {
+                *k = [0, u32::MAX, first][n % 3];
+            }
+            let row = keys[..len].to_vec();
+            let mut ranks = [u32::MAX; SHORT_ROW];
+            rank_short_row(&keys, len, &mut ranks);
+            let mut sorted = row.clone();
+            sorted.sort_unstable();
+            for (n, k) in row.iter().enumerate() {
+                let want = sorted.binary_search(k).unwrap() as u32;
+                assert_eq!(ranks[n], want, "len {len}, entry {n}");
+            }
+        }
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn rows_rank_while_every_new_column_fits_a_u32() {
+        assert_eq!(short_limit(0), SHORT_ROW);
+        assert_eq!(short_limit(1 << 32), SHORT_ROW);
+        assert_eq!(short_limit((1 << 32) + 1), 0);
+    }
 }

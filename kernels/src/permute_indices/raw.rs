@@ -8,9 +8,13 @@ use std::slice;
 
 use num_complex::Complex64;
 
-use super::{LongRows, Marks, Path, Plan, SHORT_ROW, block_entries, empty, longest_row};
+use super::{
+    AHEAD, LongRows, Marks, Path, Plan, SHORT_ROW, Stage, block_entries, empty, longest_row,
+    rank_short_row, short_limit,
+};
 use crate::alloc::try_with_capacity;
 use crate::cache::CacheSizes;
+use crate::prefetch::{prefetch, prefetch_all};
 use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Permutes the plan's input; see [`super`] for the algorithm.
@@ -103,11 +107,16 @@ unsafe fn gather<I: Index>(
         }
     }
     let block = block_entries::<I>(CacheSizes::get());
+    let mut stage = Stage::new(block)?;
+    let short = short_limit(cols);
+    let (st_col, st_val) = (stage.col.as_mut_ptr(), stage.val.as_mut_ptr());
+    let mut ranks = [0u32; SHORT_ROW];
     let mut first_row = 0;
     while first_row < rows {
-        // SAFETY: all rows + 1 row pointers were written above; the loop keeps end_row <= rows.
+        // SAFETY: all rows + 1 row pointers were written above; first_row < rows.
+        let first = unsafe { *out_ptr.add(first_row) }.to_usize();
+        // SAFETY: as above; the loop keeps end_row <= rows.
         let end_row = unsafe {
-            let first = (*out_ptr.add(first_row)).to_usize();
             let mut end_row = first_row + 1;
             while end_row < rows && (*out_ptr.add(end_row)).to_usize() - first < block {
                 end_row += 1;
@@ -119,31 +128,36 @@ unsafe fn gather<I: Index>(
             // long as input row inv_row[r] (start..start + len within 0..nnz); a row longer than
             // SHORT_ROW got its scratch from LongRows::new (room for the longest row, or marks
             // for cols columns, all zero between rows).
-            // SAFETY: r < rows, so r + 1 and inv_row[r] + 1 index the row pointers; every input
-            // column is < cols = col_perm.len() (invariant 3); col_perm[j] < cols fits I (inv. 1).
+            // A short row goes to the stage at its offset in the block, at - first: every row of
+            // a block starts less than `block` entries after its first one (the loop above), so
+            // its len <= SHORT_ROW slots lie within the stage (Stage::new), and its new columns
+            // are < cols <= 2^32 (short_limit), so they fit the stage's u32.
+            // SAFETY: r < rows, so r + 1 and inv_row[r] + 1 index the row pointers (and so do
+            // r + AHEAD and its input row when below rows); every input column is < cols =
+            // col_perm.len() (invariant 3); col_perm[j] < cols fits I (invariant 1).
             unsafe {
+                if r + AHEAD < rows {
+                    let ahead = (*in_ptr.add(*inv.add(r + AHEAD))).to_usize();
+                    prefetch(a.col_idx(), ahead);
+                    prefetch(a.values(), ahead);
+                }
                 let at = (*out_ptr.add(r)).to_usize();
                 let len = (*out_ptr.add(r + 1)).to_usize() - at;
                 let start = (*in_ptr.add(*inv.add(r))).to_usize();
                 let (seg_col, seg_val) = (out_col.add(at), out_val.add(at));
-                if len <= SHORT_ROW {
+                if len <= short {
+                    let (o_col, o_val) = (st_col.add(at - first), st_val.add(at - first));
                     for n in 0..len {
                         let j = (*in_col.add(start + n)).to_usize();
-                        #[cfg(not(feature = "bug-permute-len-for-index"))]
-                        let at = n;
-                        // Seeded bug B3: the row's length where the entry's index belongs (QuTiP
-                        // 5ad2bb5d7): every entry lands one past the segment, which stays
-                        // unwritten.
-                        #[cfg(feature = "bug-permute-len-for-index")]
-                        let at = len;
-                        seg_col.add(at).write(I::from_usize(*cperm.add(j)));
-                        seg_val.add(at).write(*in_val.add(start + n));
+                        o_col.add(n).write(*cperm.add(j) as u32);
+                        o_val.add(n).write(*in_val.add(start + n));
                     }
                 } else {
                     match &mut long {
                         // len <= longest row = scratch capacity, so extend never reallocates;
                         // n < len fits I like the columns.
                         LongRows::Sort(scratch) => {
+                            prefetch_all(&a.values()[start..start + len]);
                             scratch.clear();
                             scratch.extend((0..len).map(|n| {
                                 let j = (*in_col.add(start + n)).to_usize();
@@ -156,6 +170,7 @@ unsafe fn gather<I: Index>(
                             }
                         }
                         LongRows::Bitmap(marks) => {
+                            prefetch_all(&a.values()[start..start + len]);
                             let row = (in_col.add(start), in_val.add(start));
                             ordered_by_bitmap(marks, row, len, cperm, (seg_col, seg_val));
                         }
@@ -164,12 +179,29 @@ unsafe fn gather<I: Index>(
             }
         }
         for r in first_row..end_row {
-            // SAFETY: r + 1 <= rows; output row r lies within 0..nnz and was written above.
+            // SAFETY: r + 1 <= rows; output row r lies within 0..nnz, and a short one was staged
+            // above at o = at - first (slots o..o + len). Its new columns are distinct (images of
+            // a row's distinct columns), so the ranks are a permutation of 0..len: every slot of
+            // the output row is written once, inside it. The stage's columns came from I.
             unsafe {
                 let at = (*out_ptr.add(r)).to_usize();
                 let len = (*out_ptr.add(r + 1)).to_usize() - at;
-                if len <= SHORT_ROW {
-                    insertion_sort(out_col.add(at), out_val.add(at), len);
+                if len <= short {
+                    let o = at - first;
+                    rank_short_row(&stage.col[o..], len, &mut ranks);
+                    for n in 0..len {
+                        #[cfg(not(feature = "bug-permute-len-for-index"))]
+                        let d = at + *ranks.as_ptr().add(n) as usize;
+                        // Seeded bug B3: the row's length where the entry's index belongs (QuTiP
+                        // 5ad2bb5d7): every entry lands one past the segment, which stays
+                        // unwritten.
+                        #[cfg(feature = "bug-permute-len-for-index")]
+                        let d = at + len;
+                        out_col
+                            .add(d)
+                            .write(I::from_usize(*st_col.add(o + n) as usize));
+                        out_val.add(d).write(*st_val.add(o + n));
+                    }
                 }
             }
         }
@@ -184,27 +216,6 @@ unsafe fn gather<I: Index>(
     }
     // Rows hold distinct columns (col_perm is a permutation) in increasing order (each sort).
     Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
-}
-
-/// Sorts the `len` entries at `col`, `val` by column, moving each value with its column.
-///
-/// # Safety
-/// `col` and `val` point at `len` initialised, writable entries.
-unsafe fn insertion_sort<I: Index>(col: *mut I, val: *mut Complex64, len: usize) {
-    for n in 1..len {
-        // SAFETY: pos <= n < len: every access is within the row.
-        unsafe {
-            let (c, v) = (*col.add(n), *val.add(n));
-            let mut pos = n;
-            while pos > 0 && *col.add(pos - 1) > c {
-                col.add(pos).write(*col.add(pos - 1));
-                val.add(pos).write(*val.add(pos - 1));
-                pos -= 1;
-            }
-            col.add(pos).write(c);
-            val.add(pos).write(v);
-        }
-    }
 }
 
 /// Writes the `len` entries of an input row (`row`: its columns and values) to `seg` (the output

@@ -4,9 +4,13 @@
 
 use num_complex::Complex64;
 
-use super::{LongRows, Marks, Path, Plan, SHORT_ROW, block_entries, empty, longest_row};
+use super::{
+    AHEAD, LongRows, Marks, Path, Plan, SHORT_ROW, Stage, block_entries, empty, longest_row,
+    rank_short_row, short_limit,
+};
 use crate::alloc::{try_filled, try_with_capacity};
 use crate::cache::CacheSizes;
+use crate::prefetch::{prefetch, prefetch_all};
 use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Permutes the plan's input; see [`super`] for the algorithm.
@@ -80,6 +84,9 @@ fn gather<I: Index>(
         *out_end = I::from_usize(end);
     }
     let block = block_entries::<I>(CacheSizes::get());
+    let mut stage = Stage::new(block)?;
+    let short = short_limit(cols);
+    let mut ranks = [0u32; SHORT_ROW];
     // The unwritten tails of the outputs; each block splits its range off their front.
     let (mut rest_col, mut rest_val) = (&mut col_idx[..], &mut values[..]);
     let (mut first_row, mut first) = (0, 0);
@@ -94,22 +101,29 @@ fn gather<I: Index>(
         let block_col = split_front(&mut rest_col, last - first);
         let block_val = split_front(&mut rest_val, last - first);
         let (mut seg_rest_col, mut seg_rest_val) = (&mut *block_col, &mut *block_val);
-        for &i in &inv_row[first_row..end_row] {
+        let mut o = 0;
+        for (r, &i) in (first_row..end_row).zip(&inv_row[first_row..end_row]) {
+            if let Some(&ahead) = inv_row.get(r + AHEAD) {
+                let ahead = a.row_ptr()[ahead].to_usize();
+                prefetch(a.col_idx(), ahead);
+                prefetch(a.values(), ahead);
+            }
             let (in_col, in_val) = row(a, i);
             let seg_col = split_front(&mut seg_rest_col, in_col.len());
             let seg_val = split_front(&mut seg_rest_val, in_col.len());
-            if in_col.len() <= SHORT_ROW {
-                for ((out_c, out_v), (&j, &v)) in seg_col
+            if in_col.len() <= short {
+                for ((out_c, out_v), (&j, &v)) in stage.col[o..]
                     .iter_mut()
-                    .zip(seg_val)
+                    .zip(&mut stage.val[o..])
                     .zip(in_col.iter().zip(in_val))
                 {
-                    *out_c = I::from_usize(col_perm[j.to_usize()]);
+                    *out_c = col_perm[j.to_usize()] as u32;
                     *out_v = v;
                 }
             } else {
                 match &mut long {
                     LongRows::Sort(scratch) => {
+                        prefetch_all(in_val);
                         scratch.clear();
                         scratch.extend(in_col.iter().enumerate().map(|(n, &j)| {
                             (I::from_usize(col_perm[j.to_usize()]), I::from_usize(n))
@@ -127,34 +141,30 @@ fn gather<I: Index>(
                     }
                 }
             }
+            o += in_col.len();
         }
         let (mut seg_rest_col, mut seg_rest_val) = (block_col, block_val);
+        let mut o = 0;
         for w in row_ptr[first_row..=end_row].windows(2) {
             let len = w[1].to_usize() - w[0].to_usize();
             let seg_col = split_front(&mut seg_rest_col, len);
             let seg_val = split_front(&mut seg_rest_val, len);
-            if len <= SHORT_ROW {
-                insertion_sort(seg_col, seg_val);
+            if len <= short {
+                rank_short_row(&stage.col[o..], len, &mut ranks);
+                for ((&c, &v), &rank) in stage.col[o..o + len]
+                    .iter()
+                    .zip(&stage.val[o..o + len])
+                    .zip(&ranks)
+                {
+                    seg_col[rank as usize] = I::from_usize(c as usize);
+                    seg_val[rank as usize] = v;
+                }
             }
+            o += len;
         }
         (first_row, first) = (end_row, last);
     }
     Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
-}
-
-/// Sorts a row's entries by column, moving each value with its column.
-fn insertion_sort<I: Index>(col: &mut [I], val: &mut [Complex64]) {
-    for n in 1..col.len().min(val.len()) {
-        let (c, v) = (col[n], val[n]);
-        let mut pos = n;
-        while pos > 0 && col[pos - 1] > c {
-            col[pos] = col[pos - 1];
-            val[pos] = val[pos - 1];
-            pos -= 1;
-        }
-        col[pos] = c;
-        val[pos] = v;
-    }
 }
 
 /// Writes the entries of an input row (`row`: its columns and values) to `seg` (the output
@@ -172,6 +182,7 @@ fn ordered_by_bitmap<I: Index>(
         summary,
         pos,
     } = marks;
+    prefetch_all(in_val);
     for (n, &j) in in_col.iter().enumerate() {
         let c = col_perm[j.to_usize()];
         words[c / 64] |= 1 << (c % 64);
