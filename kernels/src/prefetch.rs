@@ -1,29 +1,36 @@
-//! A hint to start loading a cache line before it is read: `prefetch(slice, k)` asks for the line
-//! holding `slice[k]`. It never reads memory, never faults and has no effect on results, so all
-//! three variants issue the same hints: an index past the end asks for a line nobody reads.
+//! Hints to start loading a cache line before it is used: `prefetch(slice, k)` asks for the line
+//! holding `slice[k]`, [`prefetch_at`] for the line at a pointer. A hint never reads memory, never
+//! faults and has no effect on results, so all three variants issue the same hints: an index past
+//! the end, or a pointer into memory not yet written, asks for a line nobody reads.
 #![allow(
     unsafe_code,
     reason = "one intrinsic call whose only requirement is a target feature of the x86_64 baseline"
 )]
 
-/// Asks the processor to bring the cache line of `slice[k]` into every cache level (a no-op
-/// where the target has no safe prefetch instruction, and under Miri).
+/// Bytes per cache line the hints assume (a wrong guess costs hints, never results).
+const LINE: usize = 64;
+
+/// Asks the processor to bring the cache line at `at` into every cache level (a no-op where the
+/// target has no safe prefetch instruction, and under Miri). `at` is never dereferenced: any
+/// pointer value will do.
 #[inline(always)]
-pub(crate) fn prefetch<T>(slice: &[T], k: usize) {
+pub(crate) fn prefetch_at<T>(at: *const T) {
     #[cfg(all(target_arch = "x86_64", not(miri)))]
     {
         use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        let line = slice.as_ptr().wrapping_add(k).cast();
         // SAFETY: `_mm_prefetch` needs the `sse` target feature, which every x86_64 processor has
         // (it is in the target's baseline); the instruction itself reads nothing and cannot fault.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(line) };
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(at.cast()) };
     }
     #[cfg(not(all(target_arch = "x86_64", not(miri))))]
-    let _ = (slice, k);
+    let _ = at;
 }
 
-/// Bytes per cache line the hints assume (a wrong guess costs hints, never results).
-const LINE: usize = 64;
+/// Asks for the cache line of `slice[k]` (any `k`; see [`prefetch_at`]).
+#[inline(always)]
+pub(crate) fn prefetch<T>(slice: &[T], k: usize) {
+    prefetch_at(slice.as_ptr().wrapping_add(k));
+}
 
 /// Asks for every cache line of `items`: for a run that is about to be read out of order.
 #[inline]

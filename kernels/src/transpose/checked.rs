@@ -5,8 +5,9 @@
 
 use num_complex::Complex64;
 
-use super::{Path, Plan};
+use super::{AHEAD, Path, Plan};
 use crate::alloc::try_filled;
+use crate::prefetch::prefetch;
 use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Transposes the plan's input; see [`super`] for the algorithm.
@@ -64,8 +65,14 @@ fn scatter<I: Index>(
     key: impl Fn(usize, usize) -> usize,
 ) {
     let (in_ptr, in_col, in_val) = (a.row_ptr(), a.col_idx(), a.values());
+    let nnz = a.nnz();
     for i in 0..a.rows() {
         for k in in_ptr[i].to_usize()..in_ptr[i + 1].to_usize() {
+            if k + AHEAD < nnz {
+                let ahead = ptr[in_col[k + AHEAD].to_usize()].to_usize();
+                prefetch(out_idx, ahead);
+                prefetch(out_val, ahead);
+            }
             let c = in_col[k].to_usize();
             let d = ptr[c].to_usize();
             out_idx[d] = I::from_usize(key(i, c));
@@ -104,6 +111,12 @@ fn partitioned<I: Index>(
     let (in_ptr, in_col, in_val) = (a.row_ptr(), a.col_idx(), a.values());
     for i in 0..a.rows() {
         for k in in_ptr[i].to_usize()..in_ptr[i + 1].to_usize() {
+            if k + AHEAD < nnz {
+                let ahead = next[in_col[k + AHEAD].to_usize() >> shift];
+                prefetch(out_idx, ahead);
+                prefetch(out_val, ahead);
+                prefetch(&bucket_col, ahead);
+            }
             let c = in_col[k].to_usize();
             let d = next[c >> shift];
             out_idx[d] = I::from_usize(key(i, c));
@@ -120,6 +133,11 @@ fn partitioned<I: Index>(
         scratch_idx[..hi - lo].copy_from_slice(&out_idx[lo..hi]);
         scratch_val[..hi - lo].copy_from_slice(&out_val[lo..hi]);
         for e in 0..hi - lo {
+            if e + AHEAD < hi - lo {
+                let ahead = ptr[bucket_col[lo + e + AHEAD].to_usize()].to_usize();
+                prefetch(out_idx, ahead);
+                prefetch(out_val, ahead);
+            }
             let c = bucket_col[lo + e].to_usize();
             let d = ptr[c].to_usize();
             out_idx[d] = scratch_idx[e];

@@ -8,8 +8,9 @@ use std::ptr;
 
 use num_complex::Complex64;
 
-use super::{Path, Plan};
+use super::{AHEAD, Path, Plan};
 use crate::alloc::try_with_capacity;
+use crate::prefetch::prefetch_at;
 use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Transposes the plan's input; see [`super`] for the algorithm.
@@ -109,16 +110,23 @@ unsafe fn scatter<I: Index>(
     let in_ptr = a.row_ptr().as_ptr();
     let in_col = a.col_idx().as_ptr();
     let in_val = a.values().as_ptr();
+    let nnz = a.nnz();
     for i in 0..a.rows() {
         // SAFETY: `in_ptr` points at rows + 1 row pointers (Csr invariant 2) and i < rows.
         let (start, end) =
             unsafe { ((*in_ptr.add(i)).to_usize(), (*in_ptr.add(i + 1)).to_usize()) };
         for k in start..end {
-            // SAFETY: start <= k < end <= nnz (Csr invariant 2); column c < cols (invariant 3), so
+            // SAFETY: start <= k < end <= nnz (Csr invariant 2), and so is k + AHEAD below nnz;
+            // column c < cols (invariant 3), so
             // slot c is initialised and holds the start of column c plus the entries of c placed
             // so far: d < end of column c <= nnz, the capacity of `out_idx` and `out_val`, and no
             // position is handed out twice. key(i, c) fits I (caller).
             unsafe {
+                if k + AHEAD < nnz {
+                    let ahead = (*ptr.add((*in_col.add(k + AHEAD)).to_usize())).to_usize();
+                    prefetch_at(out_idx.wrapping_add(ahead));
+                    prefetch_at(out_val.wrapping_add(ahead));
+                }
                 let c = (*in_col.add(k)).to_usize();
                 let slot = ptr.add(c);
                 let d = (*slot).to_usize();
@@ -176,11 +184,18 @@ unsafe fn partitioned<I: Index>(
         let (start, end) =
             unsafe { ((*in_ptr.add(i)).to_usize(), (*in_ptr.add(i + 1)).to_usize()) };
         for k in start..end {
-            // SAFETY: k < end <= nnz (Csr invariant 2); c < cols (3, fits I by 1), so bucket
+            // SAFETY: k < end <= nnz (Csr invariant 2), and so is k + AHEAD below nnz (its bucket
+            // is in range like k's); c < cols (3, fits I by 1), so bucket
             // c >> shift < buckets, whose cursor is its range's start plus the entries placed:
             // d < range end <= nnz, the capacity of `out_idx`, `out_val`, `bucket_col`, and no
             // position is handed out twice. key(i, c) fits I (caller).
             unsafe {
+                if k + AHEAD < nnz {
+                    let ahead = *next_ptr.add((*in_col.add(k + AHEAD)).to_usize() >> shift);
+                    prefetch_at(out_idx.wrapping_add(ahead));
+                    prefetch_at(out_val.wrapping_add(ahead));
+                    prefetch_at(col_ptr.wrapping_add(ahead));
+                }
                 let c = (*in_col.add(k)).to_usize();
                 let cursor = next_ptr.add(c >> shift);
                 let d = *cursor;
@@ -207,11 +222,17 @@ unsafe fn partitioned<I: Index>(
             ptr::copy_nonoverlapping(out_val.add(lo), s_val, hi - lo);
         }
         for e in 0..hi - lo {
-            // SAFETY: lo + e < hi <= nnz, written by pass A, as are scratch slots e < hi - lo;
+            // SAFETY: lo + e < hi <= nnz, written by pass A (as is lo + e + AHEAD below hi, whose
+            // column's slot is read like c's), as are scratch slots e < hi - lo;
             // the column c < cols belongs to bucket b, and slot c holds the start of column c
             // plus the entries placed so far, within bucket b's range: d < nnz, and no position
             // is handed out twice.
             unsafe {
+                if e + AHEAD < hi - lo {
+                    let ahead = (*ptr.add((*col_ptr.add(lo + e + AHEAD)).to_usize())).to_usize();
+                    prefetch_at(out_idx.wrapping_add(ahead));
+                    prefetch_at(out_val.wrapping_add(ahead));
+                }
                 let c = (*col_ptr.add(lo + e)).to_usize();
                 let slot = ptr.add(c);
                 let d = (*slot).to_usize();

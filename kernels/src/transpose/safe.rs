@@ -4,8 +4,9 @@
 
 use num_complex::Complex64;
 
-use super::{Path, Plan};
+use super::{AHEAD, Path, Plan};
 use crate::alloc::try_filled;
+use crate::prefetch::prefetch;
 use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Transposes the plan's input; see [`super`] for the algorithm.
@@ -61,9 +62,16 @@ fn scatter<I: Index>(
     out_val: &mut [Complex64],
     key: impl Fn(usize, usize) -> usize,
 ) {
+    let in_col = a.col_idx();
     for (i, w) in a.row_ptr().windows(2).enumerate() {
         let range = w[0].to_usize()..w[1].to_usize();
-        for (c, &v) in a.col_idx()[range.clone()].iter().zip(&a.values()[range]) {
+        let entries = in_col[range.clone()].iter().zip(&a.values()[range.clone()]);
+        for (k, (c, &v)) in range.zip(entries) {
+            if let Some(ahead) = in_col.get(k + AHEAD) {
+                let ahead = ptr[ahead.to_usize()].to_usize();
+                prefetch(out_idx, ahead);
+                prefetch(out_val, ahead);
+            }
             let c = c.to_usize();
             let next = &mut ptr[c];
             let d = next.to_usize();
@@ -95,9 +103,17 @@ fn partitioned<I: Index>(
     }
     let ends = next.iter().skip(1).copied().chain([ptr[cols].to_usize()]);
     let largest = next.iter().zip(ends).map(|(lo, hi)| hi - lo).max();
+    let in_col = a.col_idx();
     for (i, w) in a.row_ptr().windows(2).enumerate() {
         let range = w[0].to_usize()..w[1].to_usize();
-        for (c, &v) in a.col_idx()[range.clone()].iter().zip(&a.values()[range]) {
+        let entries = in_col[range.clone()].iter().zip(&a.values()[range.clone()]);
+        for (k, (c, &v)) in range.zip(entries) {
+            if let Some(ahead) = in_col.get(k + AHEAD) {
+                let ahead = next[ahead.to_usize() >> shift];
+                prefetch(out_idx, ahead);
+                prefetch(out_val, ahead);
+                prefetch(&bucket_col, ahead);
+            }
             let c = c.to_usize();
             let cursor = &mut next[c >> shift];
             let d = *cursor;
@@ -115,7 +131,13 @@ fn partitioned<I: Index>(
         let (s_idx, s_val) = (&mut scratch_idx[..hi - lo], &mut scratch_val[..hi - lo]);
         s_idx.copy_from_slice(&out_idx[lo..hi]);
         s_val.copy_from_slice(&out_val[lo..hi]);
-        for ((c, &x), &v) in bucket_col[lo..hi].iter().zip(&*s_idx).zip(&*s_val) {
+        let range = &bucket_col[lo..hi];
+        for (e, ((c, &x), &v)) in range.iter().zip(&*s_idx).zip(&*s_val).enumerate() {
+            if let Some(ahead) = range.get(e + AHEAD) {
+                let ahead = ptr[ahead.to_usize()].to_usize();
+                prefetch(out_idx, ahead);
+                prefetch(out_val, ahead);
+            }
             let slot = &mut ptr[c.to_usize()];
             let d = slot.to_usize();
             out_idx[d] = x;
