@@ -5,8 +5,10 @@
 
 use num_complex::Complex64;
 
-use super::Plan;
+use super::{Plan, Position};
 use crate::alloc::try_filled;
+use crate::prefetch::prefetch;
+use crate::transpose::AHEAD;
 use crate::transpose::checked::{prefix_sum, shift};
 use crate::{CsrParts, Index, KernelError};
 
@@ -29,7 +31,17 @@ pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, Kerne
         row_ptr[i + 1] = I::from_usize(row_ptr[i + 1].to_usize() + 1);
     });
     prefix_sum(&mut row_ptr, rows);
+    let mut lead = Position::new(rows);
+    for e in 0..nnz.min(AHEAD) {
+        lead.step(flat[e].to_usize());
+    }
     walk(&flat, nnz, rows, |e, i, j| {
+        if e + AHEAD < nnz {
+            let (ahead, _) = lead.step(flat[e + AHEAD].to_usize());
+            let ahead = row_ptr[ahead].to_usize();
+            prefetch(&col_idx, ahead);
+            prefetch(&values, ahead);
+        }
         let d = row_ptr[i].to_usize();
         col_idx[d] = I::from_usize(j);
         values[d] = in_val[e];
@@ -42,15 +54,9 @@ pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, Kerne
 /// Calls `visit(e, i, j)` for each entry `e < nnz` whose row number is `flat[e] = j * rows + i`,
 /// in order, finding `(i, j)` from the previous entry's by additions.
 fn walk<I: Index>(flat: &[I], nnz: usize, rows: usize, mut visit: impl FnMut(usize, usize, usize)) {
-    let (mut i, mut j, mut prev) = (0usize, 0usize, 0usize);
+    let mut at = Position::new(rows);
     for e in 0..nnz {
-        let k = flat[e].to_usize();
-        i += k - prev;
-        prev = k;
-        while i >= rows {
-            i -= rows;
-            j += 1;
-        }
+        let (i, j) = at.step(flat[e].to_usize());
         visit(e, i, j);
     }
 }

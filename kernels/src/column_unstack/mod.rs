@@ -13,7 +13,8 @@
 //! 3. prefix sum, as in [`transpose`](crate::transpose());
 //! 4. scatter: the same walk places entry `e` at the next free position of output row `i`, with
 //!    column index `j` and `v`'s `e`-th value; `j` increases along the walk, so every output row
-//!    comes out sorted;
+//!    comes out sorted. A second walk runs [`AHEAD`](crate::transpose::AHEAD) entries in front and asks
+//!    for the output lines its entry will write (as transpose's scatter does);
 //! 5. shift, as in [`transpose`](crate::transpose()).
 //!
 //! One path only: the scan reads `len / nnz` row pointers per entry (8 in the benchmarks'
@@ -75,6 +76,40 @@ impl<'a, I: Index> Plan<'a, I> {
     /// `(rows, cols)` of the output.
     pub fn shape(&self) -> (usize, usize) {
         (self.rows, self.cols)
+    }
+}
+
+/// Where the walks of the module documentation stand: the `(i, j)` of the last row number
+/// stepped over, found from the one before by additions.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Position {
+    i: usize,
+    j: usize,
+    prev: usize,
+    rows: usize,
+}
+
+impl Position {
+    /// Before the first entry of a walk over a column unstacked into `rows > 0` rows.
+    pub(crate) fn new(rows: usize) -> Self {
+        Position {
+            i: 0,
+            j: 0,
+            prev: 0,
+            rows,
+        }
+    }
+
+    /// Steps to row number `k = j * rows + i`, not below the previous one, and returns `(i, j)`.
+    #[inline]
+    pub(crate) fn step(&mut self, k: usize) -> (usize, usize) {
+        self.i += k - self.prev;
+        self.prev = k;
+        while self.i >= self.rows {
+            self.i -= self.rows;
+            self.j += 1;
+        }
+        (self.i, self.j)
     }
 }
 

@@ -6,8 +6,10 @@
 
 use num_complex::Complex64;
 
-use super::Plan;
+use super::{Plan, Position};
 use crate::alloc::try_with_capacity;
+use crate::prefetch::prefetch_at;
+use crate::transpose::AHEAD;
 use crate::transpose::raw::{prefix_sum, shift};
 use crate::{CsrParts, Index, KernelError};
 
@@ -52,13 +54,25 @@ pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, Kerne
     };
     // SAFETY: slots 0..=rows are initialised, slot 0 is 0 and their sum is nnz, which fits I.
     unsafe { prefix_sum(ptr, rows) };
+    let mut lead = Position::new(rows);
+    for e in 0..nnz.min(AHEAD) {
+        // SAFETY: e < nnz, written by the scan.
+        lead.step(unsafe { *flat.add(e) }.to_usize());
+    }
     // SAFETY: as for the count.
     unsafe {
         walk(flat, nnz, rows, |e, i, j| {
             // SAFETY: slot i <= rows is initialised and holds the start of output row i plus
             // the entries placed in it so far, so d < nnz, the capacity of `col_idx` and
             // `values`, and no position is handed out twice; e < nnz, the length of v's values;
-            // j < cols fits I (plan).
+            // j < cols fits I (plan). The lead walk reads entry e + AHEAD < nnz, written by the
+            // scan, and the slot of its row i < rows.
+            if e + AHEAD < nnz {
+                let (ahead, _) = lead.step((*flat.add(e + AHEAD)).to_usize());
+                let ahead = (*ptr.add(ahead)).to_usize();
+                prefetch_at(out_col.wrapping_add(ahead));
+                prefetch_at(out_val.wrapping_add(ahead));
+            }
             let slot = ptr.add(i);
             let d = (*slot).to_usize();
             out_col.add(d).write(I::from_usize(j));
@@ -89,16 +103,10 @@ unsafe fn walk<I: Index>(
     rows: usize,
     mut visit: impl FnMut(usize, usize, usize),
 ) {
-    let (mut i, mut j, mut prev) = (0usize, 0usize, 0usize);
+    let mut at = Position::new(rows);
     for e in 0..nnz {
         // SAFETY: e < nnz (caller).
-        let k = unsafe { *flat.add(e) }.to_usize();
-        i += k - prev;
-        prev = k;
-        while i >= rows {
-            i -= rows;
-            j += 1;
-        }
+        let (i, j) = at.step(unsafe { *flat.add(e) }.to_usize());
         visit(e, i, j);
     }
 }

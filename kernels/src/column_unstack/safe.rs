@@ -5,8 +5,10 @@
 
 use num_complex::Complex64;
 
-use super::Plan;
+use super::{Plan, Position};
 use crate::alloc::try_filled;
+use crate::prefetch::prefetch;
+use crate::transpose::AHEAD;
 use crate::transpose::safe::{prefix_sum, shift};
 use crate::{CsrParts, Index, KernelError};
 
@@ -29,7 +31,13 @@ pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, Kerne
         counts[i] = I::from_usize(counts[i].to_usize() + 1);
     }
     prefix_sum(&mut row_ptr);
+    let mut lead = walk(&flat[..nnz], rows).skip(AHEAD);
     for ((i, j), &x) in walk(&flat[..nnz], rows).zip(v.values()) {
+        if let Some((ahead, _)) = lead.next() {
+            let ahead = row_ptr[ahead].to_usize();
+            prefetch(&col_idx, ahead);
+            prefetch(&values, ahead);
+        }
         let next = &mut row_ptr[i];
         let d = next.to_usize();
         col_idx[d] = I::from_usize(j);
@@ -44,14 +52,5 @@ pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, Kerne
 /// entry's by additions; the numbers increase and `rows > 0` (plan).
 fn walk<I: Index>(flat: &[I], rows: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
     flat.iter()
-        .scan((0usize, 0usize, 0usize), move |(i, j, prev), k| {
-            let k = k.to_usize();
-            *i += k - *prev;
-            *prev = k;
-            while *i >= rows {
-                *i -= rows;
-                *j += 1;
-            }
-            Some((*i, *j))
-        })
+        .scan(Position::new(rows), |at, k| Some(at.step(k.to_usize())))
 }

@@ -58,7 +58,7 @@ use crate::{Csr, Index, KernelError, Variant};
 
 /// Entries the direct scatter looks ahead: it asks for the output lines entry `k + AHEAD` will
 /// write (from its column's current slot) before it writes entry `k`'s.
-pub(crate) const AHEAD: usize = 16;
+pub const AHEAD: usize = 16;
 
 /// How the counting sort moves the entries; see the [module documentation](self).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
