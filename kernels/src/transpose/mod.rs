@@ -36,6 +36,17 @@
 //!   entry direct, 1.13 partitioned; Zipf row lengths at 10^6: 2.38 direct, 1.16 partitioned;
 //!   at 10^5, where the output fits, 0.67 direct and 1.07 partitioned).
 //!
+//! Every scatter (the direct one, and both passes of the partitioned one) looks [`AHEAD`] entries
+//! on: before writing entry `k` it reads the slot of entry `k + AHEAD`'s column (or bucket) and
+//! asks for the output lines that entry will be written to. The slot may still move before the
+//! entry is placed (by entries of the same column in between), so the hint can miss by a line;
+//! it never changes a result. The writes of a scatter go to lines no hardware prefetcher can
+//! predict, and each missing line used to hold the entry's store until its line arrived; with the
+//! hint the line's fetch overlaps the 16 entries before it (tensor at 10^6 entries, 32-bit, raw,
+//! least of 3 interleaved runs of `kernels/examples/scatter_probe.rs`, each the fastest of 7
+//! calls: 9.7 to 5.1 ns per entry; uniform 14.2 to 11.6, banded 4.5 to 4.1, powerlaw 16.8 to
+//! 14.6).
+//!
 //! [`Plan::new`] applies the rule; [`Plan::with_path`] forces a path (for tests, fuzzing and
 //! benchmarks).
 //!
