@@ -1,5 +1,5 @@
-//! Runs transpose or permute_indices on one bench matrix `REPEATS` times, on a chosen path of its
-//! scatter, and prints the fastest run's time per nonzero: the driver for counting the scatter
+//! Runs transpose, permute_indices or permute on one bench matrix `REPEATS` times, on a chosen
+//! path of its scatter, and prints the fastest run's time per nonzero: the driver for counting the scatter
 //! paths at sizes the counts bench does not reach (1e6) under Cachegrind with this machine's
 //! caches. The kernel's share of the counts is the difference between a run with `REPEATS` and
 //! one with 0 (which only builds the matrix and, for permute_indices, its permutations).
@@ -10,20 +10,24 @@
 //!     target/release/examples/scatter_probe permute_indices uniform 1000000 raw bitmap 32 1
 //! ```
 //!
-//! Arguments: `KERNEL FAMILY NNZ VARIANT PATH BITS REPEATS`, `KERNEL` being `transpose` or
-//! `permute_indices`, `PATH` being `rule` or a path of the kernel in lower case (for transpose
-//! `direct` or `partitioned-SHIFT`, e.g. `partitioned-10`), `BITS` 32 or 64.
+//! Arguments: `KERNEL FAMILY NNZ VARIANT PATH BITS REPEATS`, `KERNEL` being `transpose`,
+//! `permute_indices` (the bench's seeded permutations) or `permute` (the subsystems reversed, as
+//! in the bench), `PATH` being `rule` or a path of the kernel in lower case (for transpose
+//! `direct` or `partitioned-SHIFT`, e.g. `partitioned-10`; permute takes `rule` only), `BITS` 32
+//! or 64.
 
 use std::process::ExitCode;
 use std::time::Instant;
 
 use rawcheck_kernels::families::{DEFAULT_SEED, Family, Spec, index_permutations};
-use rawcheck_kernels::{Csr, Index, Kernel, Variant, permute_indices, transpose};
+use rawcheck_kernels::{Csr, Index, Kernel, Variant, permute, permute_indices, transpose};
 
 /// The kernel and its forced path (`None`: the kernel's rule).
 enum Probe {
     Transpose(Option<transpose::Path>),
     PermuteIndices(Option<permute_indices::Path>),
+    /// The bench's permute: the matrix's subsystems in reversed order (rule's path only).
+    Permute,
 }
 
 /// The parsed command line.
@@ -63,7 +67,13 @@ fn parse(args: &[String]) -> Result<Args, String> {
         Kernel::PermuteIndices => {
             Probe::PermuteIndices(forced.map(permute_indices_path).transpose()?)
         }
-        other => return Err(format!("{other}: only transpose and permute_indices")),
+        Kernel::Permute if forced.is_none() => Probe::Permute,
+        Kernel::Permute => return Err("permute takes the path `rule` only".into()),
+        other => {
+            return Err(format!(
+                "{other}: only transpose, permute_indices and permute"
+            ));
+        }
     };
     let family: Family = family.parse().map_err(|e| format!("{e}"))?;
     let bits = match bits.as_str() {
@@ -84,6 +94,8 @@ fn parse(args: &[String]) -> Result<Args, String> {
 /// run's time per nonzero in nanoseconds (on a loaded machine the minimum is the least disturbed
 /// run).
 fn run<I: Index>(a: &Csr<I>, args: &Args) -> Result<(usize, f64), String> {
+    let dims = args.spec.dims();
+    let order: Vec<usize> = (0..dims.len()).rev().collect();
     // Only permute_indices needs the permutations (built here, before any timed run).
     let permutations;
     let call: Box<dyn Fn() -> Result<Csr<I>, String>> = match args.probe {
@@ -101,6 +113,9 @@ fn run<I: Index>(a: &Csr<I>, args: &Args) -> Result<(usize, f64), String> {
             let plan = permute_indices::Plan::new(a, rows, cols).map_err(|e| e.to_string())?;
             let plan = path.map_or(plan, |p| plan.with_path(p));
             Box::new(move || plan.run(args.variant).map_err(|e| e.to_string()))
+        }
+        Probe::Permute => {
+            Box::new(|| permute::permute(a, dims, &order, args.variant).map_err(|e| e.to_string()))
         }
     };
     let (mut nnz, mut fastest) = (0, f64::INFINITY);

@@ -8,8 +8,8 @@
 use num_complex::Complex64;
 
 use super::{
-    AHEAD, LongRows, Marks, Path, Plan, SHORT_ROW, Stage, block_entries, empty, longest_row,
-    rank_short_row, short_limit,
+    AHEAD, LongRows, Marks, Path, Plan, SHORT_ROW, block_entries, empty, longest_row,
+    rank_short_row, short_limit, stage,
 };
 use crate::alloc::try_filled;
 use crate::cache::CacheSizes;
@@ -79,7 +79,8 @@ fn gather<I: Index>(
         row_ptr[r + 1] = I::from_usize(end);
     }
     let block = block_entries::<I>(CacheSizes::get());
-    let mut stage = Stage::new(block)?;
+    let mut stage = stage(block)?;
+    let mut row_vals = [Complex64::ZERO; SHORT_ROW];
     let short = short_limit(cols);
     let mut ranks = [0u32; SHORT_ROW];
     let mut first_row = 0;
@@ -101,8 +102,14 @@ fn gather<I: Index>(
             if len <= short {
                 let o = at - first;
                 for n in 0..len {
-                    stage.col[o + n] = col_perm[in_col[start + n].to_usize()] as u32;
-                    stage.val[o + n] = in_val[start + n];
+                    #[cfg(not(feature = "bug-permute-len-for-index"))]
+                    let to = n;
+                    // Seeded bug B3 (see the raw variant): the row's length where the index
+                    // belongs.
+                    #[cfg(feature = "bug-permute-len-for-index")]
+                    let to = len;
+                    stage[o + n] = col_perm[in_col[start + n].to_usize()] as u32;
+                    values[at + to] = in_val[start + n];
                 }
             } else {
                 match &mut long {
@@ -133,16 +140,17 @@ fn gather<I: Index>(
             let len = row_ptr[r + 1].to_usize() - at;
             if len <= short {
                 let o = at - first;
-                rank_short_row(&stage.col[o..], len, &mut ranks);
-                for n in 0..len {
-                    #[cfg(not(feature = "bug-permute-len-for-index"))]
-                    let to = ranks[n] as usize;
-                    // Seeded bug B3 (see the raw variant): the row's length where the index
-                    // belongs.
-                    #[cfg(feature = "bug-permute-len-for-index")]
-                    let to = len;
-                    col_idx[at + to] = I::from_usize(stage.col[o + n] as usize);
-                    values[at + to] = stage.val[o + n];
+                if rank_short_row(&stage[o..], len, &mut ranks) {
+                    for n in 0..len {
+                        col_idx[at + n] = I::from_usize(stage[o + n] as usize);
+                    }
+                } else {
+                    row_vals[..len].copy_from_slice(&values[at..at + len]);
+                    for n in 0..len {
+                        let d = at + ranks[n] as usize;
+                        col_idx[d] = I::from_usize(stage[o + n] as usize);
+                        values[d] = row_vals[n];
+                    }
                 }
             }
         }

@@ -4,13 +4,13 @@
     reason = "the raw variant: pointer loops, a SAFETY comment on each block"
 )]
 
-use std::slice;
+use std::{ptr, slice};
 
 use num_complex::Complex64;
 
 use super::{
-    AHEAD, LongRows, Marks, Path, Plan, SHORT_ROW, Stage, block_entries, empty, longest_row,
-    rank_short_row, short_limit,
+    AHEAD, LongRows, Marks, Path, Plan, SHORT_ROW, block_entries, empty, longest_row,
+    rank_short_row, short_limit, stage,
 };
 use crate::alloc::try_with_capacity;
 use crate::cache::CacheSizes;
@@ -107,9 +107,10 @@ unsafe fn gather<I: Index>(
         }
     }
     let block = block_entries::<I>(CacheSizes::get());
-    let mut stage = Stage::new(block)?;
+    let mut stage = stage(block)?;
     let short = short_limit(cols);
-    let (st_col, st_val) = (stage.col.as_mut_ptr(), stage.val.as_mut_ptr());
+    let st_col = stage.as_mut_ptr();
+    let mut row_vals = [Complex64::ZERO; SHORT_ROW];
     let mut ranks = [0u32; SHORT_ROW];
     let mut first_row = 0;
     while first_row < rows {
@@ -128,10 +129,11 @@ unsafe fn gather<I: Index>(
             // long as input row inv_row[r] (start..start + len within 0..nnz); a row longer than
             // SHORT_ROW got its scratch from LongRows::new (room for the longest row, or marks
             // for cols columns, all zero between rows).
-            // A short row goes to the stage at its offset in the block, at - first: every row of
-            // a block starts less than `block` entries after its first one (the loop above), so
-            // its len <= SHORT_ROW slots lie within the stage (Stage::new), and its new columns
-            // are < cols <= 2^32 (short_limit), so they fit the stage's u32.
+            // A short row's values go straight to its output segment, its new columns to the
+            // stage at its offset in the block, at - first: every row of a block starts less than
+            // `block` entries after its first one (the loop above), so its len <= SHORT_ROW slots
+            // lie within the stage (`stage`), and its new columns are < cols <= 2^32
+            // (short_limit), so they fit the stage's u32.
             // SAFETY: r < rows, so r + 1 and inv_row[r] + 1 index the row pointers (and so do
             // r + AHEAD and its input row when below rows); every input column is < cols =
             // col_perm.len() (invariant 3); col_perm[j] < cols fits I (invariant 1).
@@ -146,11 +148,18 @@ unsafe fn gather<I: Index>(
                 let start = (*in_ptr.add(*inv.add(r))).to_usize();
                 let (seg_col, seg_val) = (out_col.add(at), out_val.add(at));
                 if len <= short {
-                    let (o_col, o_val) = (st_col.add(at - first), st_val.add(at - first));
+                    let o_col = st_col.add(at - first);
                     for n in 0..len {
                         let j = (*in_col.add(start + n)).to_usize();
+                        #[cfg(not(feature = "bug-permute-len-for-index"))]
+                        let to = n;
+                        // Seeded bug B3: the row's length where the entry's index belongs (QuTiP
+                        // 5ad2bb5d7): every value lands one past the segment, which stays
+                        // unwritten.
+                        #[cfg(feature = "bug-permute-len-for-index")]
+                        let to = len;
                         o_col.add(n).write(*cperm.add(j) as u32);
-                        o_val.add(n).write(*in_val.add(start + n));
+                        seg_val.add(to).write(*in_val.add(start + n));
                     }
                 } else {
                     match &mut long {
@@ -179,28 +188,31 @@ unsafe fn gather<I: Index>(
             }
         }
         for r in first_row..end_row {
-            // SAFETY: r + 1 <= rows; output row r lies within 0..nnz, and a short one was staged
-            // above at o = at - first (slots o..o + len). Its new columns are distinct (images of
-            // a row's distinct columns), so the ranks are a permutation of 0..len: every slot of
-            // the output row is written once, inside it. The stage's columns came from I.
+            // SAFETY: r + 1 <= rows; output row r lies within 0..nnz, and a short one has its
+            // values there and its new columns staged above at o = at - first (slots o..o + len).
+            // In order, the columns are written in place. Otherwise the values are set aside
+            // (len <= SHORT_ROW, the length of `row_vals`), and as the row's new columns are
+            // distinct (images of distinct columns) the ranks are a permutation of 0..len: every
+            // slot of the output row is written once, inside it. The stage's columns fit I.
             unsafe {
                 let at = (*out_ptr.add(r)).to_usize();
                 let len = (*out_ptr.add(r + 1)).to_usize() - at;
                 if len <= short {
                     let o = at - first;
-                    rank_short_row(&stage.col[o..], len, &mut ranks);
-                    for n in 0..len {
-                        #[cfg(not(feature = "bug-permute-len-for-index"))]
-                        let d = at + *ranks.as_ptr().add(n) as usize;
-                        // Seeded bug B3: the row's length where the entry's index belongs (QuTiP
-                        // 5ad2bb5d7): every entry lands one past the segment, which stays
-                        // unwritten.
-                        #[cfg(feature = "bug-permute-len-for-index")]
-                        let d = at + len;
-                        out_col
-                            .add(d)
-                            .write(I::from_usize(*st_col.add(o + n) as usize));
-                        out_val.add(d).write(*st_val.add(o + n));
+                    if rank_short_row(&stage[o..], len, &mut ranks) {
+                        for n in 0..len {
+                            let c = *st_col.add(o + n) as usize;
+                            out_col.add(at + n).write(I::from_usize(c));
+                        }
+                    } else {
+                        let aside = row_vals.as_mut_ptr();
+                        ptr::copy_nonoverlapping(out_val.add(at), aside, len);
+                        for n in 0..len {
+                            let d = at + *ranks.as_ptr().add(n) as usize;
+                            let c = *st_col.add(o + n) as usize;
+                            out_col.add(d).write(I::from_usize(c));
+                            out_val.add(d).write(*aside.add(n));
+                        }
                     }
                 }
             }

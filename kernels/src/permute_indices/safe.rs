@@ -5,8 +5,8 @@
 use num_complex::Complex64;
 
 use super::{
-    AHEAD, LongRows, Marks, Path, Plan, SHORT_ROW, Stage, block_entries, empty, longest_row,
-    rank_short_row, short_limit,
+    AHEAD, LongRows, Marks, Path, Plan, SHORT_ROW, block_entries, empty, longest_row,
+    rank_short_row, short_limit, stage,
 };
 use crate::alloc::{try_filled, try_with_capacity};
 use crate::cache::CacheSizes;
@@ -84,7 +84,8 @@ fn gather<I: Index>(
         *out_end = I::from_usize(end);
     }
     let block = block_entries::<I>(CacheSizes::get());
-    let mut stage = Stage::new(block)?;
+    let mut stage = stage(block)?;
+    let mut row_vals = [Complex64::ZERO; SHORT_ROW];
     let short = short_limit(cols);
     let mut ranks = [0u32; SHORT_ROW];
     // The unwritten tails of the outputs; each block splits its range off their front.
@@ -112,12 +113,12 @@ fn gather<I: Index>(
             let seg_col = split_front(&mut seg_rest_col, in_col.len());
             let seg_val = split_front(&mut seg_rest_val, in_col.len());
             if in_col.len() <= short {
-                for ((out_c, out_v), (&j, &v)) in stage.col[o..]
+                for ((key, out_v), (&j, &v)) in stage[o..]
                     .iter_mut()
-                    .zip(&mut stage.val[o..])
+                    .zip(seg_val)
                     .zip(in_col.iter().zip(in_val))
                 {
-                    *out_c = col_perm[j.to_usize()] as u32;
+                    *key = col_perm[j.to_usize()] as u32;
                     *out_v = v;
                 }
             } else {
@@ -150,14 +151,18 @@ fn gather<I: Index>(
             let seg_col = split_front(&mut seg_rest_col, len);
             let seg_val = split_front(&mut seg_rest_val, len);
             if len <= short {
-                rank_short_row(&stage.col[o..], len, &mut ranks);
-                for ((&c, &v), &rank) in stage.col[o..o + len]
-                    .iter()
-                    .zip(&stage.val[o..o + len])
-                    .zip(&ranks)
-                {
-                    seg_col[rank as usize] = I::from_usize(c as usize);
-                    seg_val[rank as usize] = v;
+                let keys = &stage[o..o + len];
+                if rank_short_row(&stage[o..], len, &mut ranks) {
+                    for (out_c, &k) in seg_col.iter_mut().zip(keys) {
+                        *out_c = I::from_usize(k as usize);
+                    }
+                } else {
+                    let aside = &mut row_vals[..len];
+                    aside.copy_from_slice(seg_val);
+                    for ((&k, &v), &rank) in keys.iter().zip(&*aside).zip(&ranks) {
+                        seg_col[rank as usize] = I::from_usize(k as usize);
+                        seg_val[rank as usize] = v;
+                    }
                 }
             }
             o += len;
