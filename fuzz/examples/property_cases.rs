@@ -6,7 +6,7 @@
 //! writes `OUT_DIR/<target>/prop-NNNN`, files in the fuzz byte format that the target binaries
 //! replay (`cargo run --bin <target> -- OUT_DIR/<target>`). The cases are what the kernels'
 //! property tests cover, made deterministic: every shape up to 9 x 9 plus rows of 40 entries
-//! (past the 32 the gather path insertion-sorts), filled with nothing, a diagonal, one full row
+//! (past the 32 the gather path rank-sorts), filled with nothing, a diagonal, one full row
 //! or every cell; each kernel with valid parameters and with the invalid ones its boundary must
 //! refuse. They
 //! come in a fixed shuffled order, as a property test draws them, so that a replay cut short by
