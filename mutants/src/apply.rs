@@ -110,17 +110,18 @@ pub fn apply(root: &Path, out: &Path, options: &Options) -> Result<Applied, Stri
         if errors.is_empty() {
             break;
         }
+        // An error outside every mutant's span can be rustc's recovery from one inside a span
+        // (a match whose arms disagree leaves its value's type unknown to the code after it):
+        // it is held against the tree only once no error inside a span is left to drop.
         let mut progress = false;
+        let mut stray = None;
         for e in &errors {
             let culprits = rendered
                 .get(&e.file)
                 .map(|r| r.culprits(&e.spans))
                 .unwrap_or_default();
             if culprits.is_empty() {
-                return Err(format!(
-                    "the schemata do not build, and not because of a mutant: {}:{}: {}",
-                    e.file, e.line, e.message
-                ));
+                stray.get_or_insert(e);
             }
             for id in culprits {
                 if kept.remove(&id) {
@@ -133,7 +134,13 @@ pub fn apply(root: &Path, out: &Path, options: &Options) -> Result<Applied, Stri
             }
         }
         if !progress {
-            return Err(String::from("cargo check keeps failing on dropped mutants"));
+            return Err(match stray {
+                Some(e) => format!(
+                    "the schemata do not build, and not because of a mutant: {}:{}: {}",
+                    e.file, e.line, e.message
+                ),
+                None => String::from("cargo check keeps failing on dropped mutants"),
+            });
         }
     }
     let kept: Vec<Mutant> = files
