@@ -32,11 +32,18 @@ pub(crate) fn prefetch<T>(slice: &[T], k: usize) {
     prefetch_at(slice.as_ptr().wrapping_add(k));
 }
 
-/// Asks for every cache line of `items`: for a run that is about to be read out of order.
+/// Asks for every cache line of the `len` elements from `at` (see [`prefetch_at`]): for a run
+/// that is about to be read out of order.
+#[inline]
+pub(crate) fn prefetch_run<T>(at: *const T, len: usize) {
+    let step = (LINE / size_of::<T>().max(1)).max(1);
+    for k in (0..len).step_by(step) {
+        prefetch_at(at.wrapping_add(k));
+    }
+}
+
+/// Asks for every cache line of `items` ([`prefetch_run`] over a slice).
 #[inline]
 pub(crate) fn prefetch_all<T>(items: &[T]) {
-    let step = (LINE / size_of::<T>().max(1)).max(1);
-    for k in (0..items.len()).step_by(step) {
-        prefetch(items, k);
-    }
+    prefetch_run(items.as_ptr(), items.len());
 }

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::alloc::try_with_capacity;
 use crate::cache::CacheSizes;
-use crate::prefetch::{prefetch, prefetch_all};
+use crate::prefetch::{prefetch, prefetch_run};
 use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Permutes the plan's input; see [`super`] for the algorithm.
@@ -166,7 +166,7 @@ unsafe fn gather<I: Index>(
                         // len <= longest row = scratch capacity, so extend never reallocates;
                         // n < len fits I like the columns.
                         LongRows::Sort(scratch) => {
-                            prefetch_all(&a.values()[start..start + len]);
+                            prefetch_run(in_val.add(start), len);
                             scratch.clear();
                             scratch.extend((0..len).map(|n| {
                                 let j = (*in_col.add(start + n)).to_usize();
@@ -179,7 +179,7 @@ unsafe fn gather<I: Index>(
                             }
                         }
                         LongRows::Bitmap(marks) => {
-                            prefetch_all(&a.values()[start..start + len]);
+                            prefetch_run(in_val.add(start), len);
                             let row = (in_col.add(start), in_val.add(start));
                             ordered_by_bitmap(marks, row, len, cperm, (seg_col, seg_val));
                         }
@@ -193,13 +193,16 @@ unsafe fn gather<I: Index>(
             // In order, the columns are written in place. Otherwise the values are set aside
             // (len <= SHORT_ROW, the length of `row_vals`), and as the row's new columns are
             // distinct (images of distinct columns) the ranks are a permutation of 0..len: every
-            // slot of the output row is written once, inside it. The stage's columns fit I.
+            // slot of the output row is written once, inside it. The stage's columns fit I. The
+            // keys' slice, o + 2 * SHORT_ROW <= block + 2 * SHORT_ROW, lies in the zero-filled
+            // stage.
             unsafe {
                 let at = (*out_ptr.add(r)).to_usize();
                 let len = (*out_ptr.add(r + 1)).to_usize() - at;
                 if len <= short {
                     let o = at - first;
-                    if rank_short_row(&stage[o..], len, &mut ranks) {
+                    let keys = slice::from_raw_parts(st_col.add(o), 2 * SHORT_ROW);
+                    if rank_short_row(keys, len, &mut ranks) {
                         for n in 0..len {
                             let c = *st_col.add(o + n) as usize;
                             out_col.add(at + n).write(I::from_usize(c));
