@@ -188,14 +188,13 @@ unsafe fn gather<I: Index>(
             }
         }
         for r in first_row..end_row {
-            // SAFETY: r + 1 <= rows; output row r lies within 0..nnz, and a short one has its
-            // values there and its new columns staged above at o = at - first (slots o..o + len).
-            // In order, the columns are written in place. Otherwise the values are set aside
-            // (len <= SHORT_ROW, the length of `row_vals`), and as the row's new columns are
-            // distinct (images of distinct columns) the ranks are a permutation of 0..len: every
-            // slot of the output row is written once, inside it. The stage's columns fit I. The
-            // keys' slice, o + 2 * SHORT_ROW <= block + 2 * SHORT_ROW, lies in the zero-filled
-            // stage.
+            // A short row has its values in the output and its new columns staged above at
+            // o = at - first (slots o..o + len). In order, the columns are written in place;
+            // otherwise the values are set aside (len <= SHORT_ROW, the length of `row_vals`),
+            // and the row's new columns being distinct, the ranks are a permutation of 0..len.
+            // SAFETY: r + 1 <= rows; output row r lies within 0..nnz, each of its slots written
+            // once; the stage's columns fit I; the keys' slice ends at o + 2 * SHORT_ROW <=
+            // block + 2 * SHORT_ROW, inside the zero-filled stage.
             unsafe {
                 let at = (*out_ptr.add(r)).to_usize();
                 let len = (*out_ptr.add(r + 1)).to_usize() - at;

@@ -116,11 +116,10 @@ unsafe fn scatter<I: Index>(
         let (start, end) =
             unsafe { ((*in_ptr.add(i)).to_usize(), (*in_ptr.add(i + 1)).to_usize()) };
         for k in start..end {
-            // SAFETY: start <= k < end <= nnz (Csr invariant 2), and so is k + AHEAD below nnz;
-            // column c < cols (invariant 3), so
-            // slot c is initialised and holds the start of column c plus the entries of c placed
-            // so far: d < end of column c <= nnz, the capacity of `out_idx` and `out_val`, and no
-            // position is handed out twice. key(i, c) fits I (caller).
+            // Slot c holds the start of column c plus the entries of c placed so far.
+            // SAFETY: start <= k < end <= nnz (Csr invariant 2), so is k + AHEAD below nnz; c <
+            // cols (invariant 3), so slot c is initialised and d < end of column c <= nnz, the
+            // capacity of `out_idx` and `out_val`; no position is handed out twice; key fits I.
             unsafe {
                 if k + AHEAD < nnz {
                     let ahead = (*ptr.add((*in_col.add(k + AHEAD)).to_usize())).to_usize();
@@ -184,11 +183,10 @@ unsafe fn partitioned<I: Index>(
         let (start, end) =
             unsafe { ((*in_ptr.add(i)).to_usize(), (*in_ptr.add(i + 1)).to_usize()) };
         for k in start..end {
-            // SAFETY: k < end <= nnz (Csr invariant 2), and so is k + AHEAD below nnz (its bucket
-            // is in range like k's); c < cols (3, fits I by 1), so bucket
-            // c >> shift < buckets, whose cursor is its range's start plus the entries placed:
-            // d < range end <= nnz, the capacity of `out_idx`, `out_val`, `bucket_col`, and no
-            // position is handed out twice. key(i, c) fits I (caller).
+            // Bucket c >> shift's cursor is its range's start plus the entries placed.
+            // SAFETY: k < end <= nnz (Csr invariant 2), so is k + AHEAD below nnz; c < cols (3,
+            // fits I by 1), so the bucket is < buckets and d < range end <= nnz, the capacity of
+            // the outputs and `bucket_col`; no position is handed out twice; key fits I.
             unsafe {
                 if k + AHEAD < nnz {
                     let ahead = *next_ptr.add((*in_col.add(k + AHEAD)).to_usize() >> shift);
@@ -222,11 +220,10 @@ unsafe fn partitioned<I: Index>(
             ptr::copy_nonoverlapping(out_val.add(lo), s_val, hi - lo);
         }
         for e in 0..hi - lo {
-            // SAFETY: lo + e < hi <= nnz, written by pass A (as is lo + e + AHEAD below hi, whose
-            // column's slot is read like c's), as are scratch slots e < hi - lo;
-            // the column c < cols belongs to bucket b, and slot c holds the start of column c
-            // plus the entries placed so far, within bucket b's range: d < nnz, and no position
-            // is handed out twice.
+            // Column c < cols belongs to bucket b; slot c is within bucket b's range.
+            // SAFETY: lo + e < hi <= nnz, written by pass A (so is lo + e + AHEAD below hi), as
+            // are scratch slots e < hi - lo; slot c holds column c's start plus the entries
+            // placed so far: d < nnz, and no position is handed out twice.
             unsafe {
                 if e + AHEAD < hi - lo {
                     let ahead = (*ptr.add((*col_ptr.add(lo + e + AHEAD)).to_usize())).to_usize();
