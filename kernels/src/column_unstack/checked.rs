@@ -22,10 +22,8 @@ pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, Kerne
     let mut values = try_filled(nnz, Complex64::default())?;
     let mut flat = try_filled(nnz + 1, I::ZERO)?;
     let (in_ptr, in_val) = (v.row_ptr(), v.values());
-    let mut e = 0usize;
     for k in 0..len {
-        flat[e] = I::from_usize(k);
-        e += in_ptr[k + 1].to_usize() - in_ptr[k].to_usize();
+        flat[in_ptr[k].to_usize()] = I::from_usize(k);
     }
     walk(&flat, nnz, rows, |_, i, _| {
         row_ptr[i + 1] = I::from_usize(row_ptr[i + 1].to_usize() + 1);

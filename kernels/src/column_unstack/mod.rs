@@ -3,10 +3,13 @@
 //! Row `k` of a column `v` of length `rows * cols` goes to entry `(k % rows, k / rows)` of a
 //! `rows x cols` matrix; the result equals `transpose(reshape(v, cols, rows))`. A counting sort
 //! by output row, division-free and with no branch on the data:
-//! 1. scan: one walk over `v`'s `len + 1` row pointers writes each stored row's number `k` to the
-//!    next slot of a scratch array `flat` (every row writes its `k` there, an empty one is then
-//!    overwritten by the next: the slot advances by the row's length, 0 or 1; `flat` has a spare
-//!    last slot for the rows after the last entry);
+//! 1. scan: each row `k < len` of `v` writes its number to slot `row_ptr[k]` of a scratch array
+//!    `flat`, in increasing `k`. A stored row's slot is its entry's position; an empty row's slot
+//!    is the next stored row's, which overwrites it (`flat` has a spare last slot for the rows
+//!    after the last entry). No step depends on the one before: a load and a store per row
+//!    (it used to carry the slot from row to row by adding each row's length: uniform at 10^6
+//!    entries, 32-bit, raw, 22.7 to 20.4 ns per entry, medians of 3 interleaved criterion runs,
+//!    ranges 22.2-24.7 and 17.0-21.4);
 //! 2. count: a walk over the entries turns each `k` into `(i, j)` incrementally (`i` advances by
 //!    the gap to the previous `k` and wraps at `rows`, each wrap incrementing `j`) and output row
 //!    `i` gains one entry, in slot `i + 1` of the zero-filled output row pointer;

@@ -30,15 +30,14 @@ pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, Kerne
     );
     let (in_ptr, in_val) = (v.row_ptr().as_ptr(), v.values().as_ptr());
     let flat = scratch.as_mut_ptr();
-    let mut e = 0usize;
     for k in 0..len {
-        // SAFETY: k + 1 <= len, within v's row pointer (Csr invariant 2); e counts the entries
-        // of rows before k, so e <= nnz < nnz + 1, the capacity of `flat`; k < len fits I (Csr
+        // SAFETY: k < len, within v's row pointer of len + 1 slots (Csr invariant 2), whose
+        // values are at most nnz < nnz + 1, the capacity of `flat`; k < len fits I (Csr
         // invariant 1).
         unsafe {
-            flat.add(e).write(I::from_usize(k));
-            e += (*in_ptr.add(k + 1)).to_usize() - (*in_ptr.add(k)).to_usize();
-        }
+            flat.add((*in_ptr.add(k)).to_usize())
+                .write(I::from_usize(k))
+        };
     }
     // SAFETY: `row_ptr` has capacity rows + 1; all-zero bits are the integer 0.
     unsafe { ptr.write_bytes(0, rows + 1) };

@@ -1,6 +1,6 @@
-//! Safe column unstack: no `unsafe`; the scan zips the input's row pointer with itself shifted,
-//! the walks iterate over the entries, so only the scratch slot of the scan and the counting
-//! sort's computed positions are bounds-checked.
+//! Safe column unstack: no `unsafe`; the scan and the walks iterate over the row pointer and the
+//! entries, so only the scratch slot of the scan and the counting sort's computed positions are
+//! bounds-checked.
 #![forbid(unsafe_code)]
 
 use num_complex::Complex64;
@@ -21,10 +21,8 @@ pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, Kerne
     let mut col_idx = try_filled(nnz, I::ZERO)?;
     let mut values = try_filled(nnz, Complex64::default())?;
     let mut flat = try_filled(nnz + 1, I::ZERO)?;
-    let mut e = 0usize;
-    for (k, w) in v.row_ptr().windows(2).enumerate() {
-        flat[e] = I::from_usize(k);
-        e += w[1].to_usize() - w[0].to_usize();
+    for (k, start) in v.row_ptr()[..v.rows()].iter().enumerate() {
+        flat[start.to_usize()] = I::from_usize(k);
     }
     let counts = &mut row_ptr[1..];
     for (i, _) in walk(&flat[..nnz], rows) {
