@@ -16,7 +16,7 @@ use rawcheck_benches::kernels::{
     BenchKernel, Case, ColumnStack, ColumnUnstack, Idx, Permute, PermuteIndices, Reshape,
     Transpose, Workload, floor_source, memcpy_floor,
 };
-use rawcheck_benches::{Profile, Source};
+use rawcheck_benches::{Profile, Source, allocator};
 use rawcheck_kernels::{Csr, Variant};
 
 fn main() {
@@ -62,21 +62,22 @@ fn register<K: BenchKernel>(c: &mut Criterion, sources: &[Source], profile: Prof
     }
 }
 
-/// Holds glibc's allocator in the steady state of a long-running program. Every kernel allocates
-/// its output per call, as QuTiP does. By default glibc maps each buffer over 128 KiB afresh and
-/// unmaps it on free (its threshold adapts to the first sizes freed) and trims the heap top, so
-/// a call could pay the page faults of its whole output or not, depending on the benchmarks that
-/// ran before it: permute at nnz 1e5 measured 5x slower run alone than after the other kernels.
-/// With a fixed 32 MiB threshold and no trimming, buffers up to 32 MiB are reused from the heap
-/// whatever ran before. `scripts/peers` gives QuTiP and SciPy the same settings.
+/// Re-runs this process under [`allocator::GLIBC_TUNABLES`] unless it already runs under them:
+/// buffers up to 32 MiB reused from a heap that is never trimmed, on huge pages (the reasons are
+/// in [`allocator`]). glibc reads its tunables only at start, hence the re-run.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn steady_allocator() {
-    // SAFETY: mallopt only changes allocator parameters, and nothing runs concurrently yet.
-    let set = unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20) == 1
-            && libc::mallopt(libc::M_TRIM_THRESHOLD, i32::MAX) == 1
+    use std::os::unix::process::CommandExt;
+    let current = std::env::var("GLIBC_TUNABLES").ok();
+    let Some(tunables) = allocator::rerun_with(current.as_deref()) else {
+        return;
     };
-    assert!(set, "mallopt refused the allocator settings");
+    let exe = std::env::current_exe().unwrap_or_else(|e| panic!("this bench's path: {e}"));
+    let err = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .env("GLIBC_TUNABLES", tunables)
+        .exec();
+    panic!("re-running the bench under GLIBC_TUNABLES: {err}");
 }
 
 /// Other platforms keep their allocator's defaults.

@@ -14,6 +14,7 @@
 //! `scripts/bench [quick|full] [FILTER]` runs the target and prints ns per nonzero with the ratios
 //! to `raw` and `memcpy` (`scripts/bench_table.py` reads criterion's JSON).
 
+pub mod allocator;
 pub mod counts;
 pub mod kernels;
 pub mod machine;
