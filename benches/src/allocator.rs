@@ -13,7 +13,7 @@
 //!   (`/sys/kernel/mm/transparent_hugepage/enabled` at `madvise` or `always`). `hugetlb=1` makes
 //!   glibc advise the same for its heap, so both sides of a comparison get the same page size.
 //!   A scatter into an output of several MiB touches more 4 KiB pages than the TLB holds: with
-//!   huge pages transpose on uniform at 10^6 entries runs 0.72x (32-bit) and 0.67x (64-bit) the
+//!   huge pages transpose on uniform at 10^6 entries runs 0.72x (32-bit) and 0.64x (64-bit) the
 //!   time on 4 KiB pages (README, "Page size": both rounds of an interleaved run).
 
 /// `GLIBC_TUNABLES` for the timed processes: mmap threshold 32 MiB, no heap trimming,
