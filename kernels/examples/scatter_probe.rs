@@ -17,10 +17,10 @@
 //! or 64.
 //!
 //! For times comparable with the benches, run it under their allocator settings
-//! (`GLIBC_TUNABLES` from `benches/src/allocator.rs`) and with at least 30 calls. On huge pages
-//! the first calls pay the zeroing of every fresh 2 MiB page: permute_indices on tensor at 1e6,
-//! 32-bit, raw, measured 22.2 ns per nonzero as the fastest of 7 calls and 13.6 as the fastest of
-//! 60.
+//! (`GLIBC_TUNABLES` from `benches/src/allocator.rs`) and with several calls: the first one pays
+//! the zeroing of its fresh pages. permute_indices on tensor at 1e6, 32-bit, raw, 3 runs each:
+//! one call took 18.7 to 100.6 ns per nonzero on huge pages; the fastest of 2 calls took 14.6 to
+//! 15.0, of 7 calls 14.0 to 14.6, of 60 calls 13.7 to 13.9.
 
 use std::process::ExitCode;
 use std::time::Instant;
