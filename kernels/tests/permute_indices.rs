@@ -138,6 +138,39 @@ fn rows_of_exactly_the_rank_sort_limit_and_one_more() {
 }
 
 #[test]
+fn rows_of_exactly_the_network_limit_and_one_more() {
+    // 40 x 40 with 8 entries in every row (every short row through the sorting network), then
+    // the same with one more entry in row 3 (every short row ranked instead). The column map
+    // scrambles each row's order, and every other row must come out the same both ways.
+    let eight: Vec<_> = (0..40)
+        .flat_map(|i| {
+            (0..8).map(move |k| (i, (7 * i + 5 * k) % 40, Complex64::new(i as f64, k as f64)))
+        })
+        .collect();
+    let mut nine = eight.clone();
+    nine.push((3, 0, Complex64::new(-1.0, -1.0)));
+    let rows: Vec<usize> = (0..40).map(|i| (i + 5) % 40).collect();
+    let cols: Vec<usize> = (0..40).map(|j| (13 * j + 7) % 40).collect();
+    let (a8, a9) = (
+        Csr::<u64>::from_triplets(40, 40, &eight).unwrap(),
+        Csr::<u64>::from_triplets(40, 40, &nine).unwrap(),
+    );
+    check_all_variants(&a8, &rows, &cols);
+    check_all_variants(&a9, &rows, &cols);
+    let grown = rows[3];
+    for v in Variant::ALL {
+        let (by_network, ranked) = (
+            permute_indices(&a8, &rows, &cols, v).unwrap(),
+            permute_indices(&a9, &rows, &cols, v).unwrap(),
+        );
+        let others =
+            |m: &Csr<u64>| -> Vec<_> { m.iter().filter(|&(i, _, _)| i != grown).collect() };
+        assert_eq!(others(&by_network), others(&ranked), "{}", v.name());
+        assert_eq!(others(&by_network).len(), 39 * 8, "{}", v.name());
+    }
+}
+
+#[test]
 #[cfg_attr(miri, ignore = "matrices of 20 000 entries")]
 fn bench_sized_matrices_match_the_moved_triplets() {
     // The bench families at 20 000 entries, too large for the dense oracle: the reference moves

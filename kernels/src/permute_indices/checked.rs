@@ -8,8 +8,8 @@
 use num_complex::Complex64;
 
 use super::{
-    AHEAD, LongRows, Marks, Path, Plan, SHORT_ROW, block_entries, empty, longest_row,
-    rank_short_row, short_limit, stage,
+    AHEAD, LongRows, Marks, NETWORK_ROW, Path, Plan, SHORT_ROW, ShortOrder, block_entries, empty,
+    longest_row, order_short_row, short_limit, stage,
 };
 use crate::alloc::try_filled;
 use crate::cache::CacheSizes;
@@ -67,7 +67,9 @@ fn gather<I: Index>(
     let mut row_ptr = try_filled(rows + 1, I::ZERO)?;
     let mut col_idx = try_filled(nnz, I::ZERO)?;
     let mut values = try_filled(nnz, Complex64::default())?;
-    let mut long = LongRows::new(bitmap, cols, longest_row(a.row_ptr()))?;
+    let longest = longest_row(a.row_ptr());
+    let mut long = LongRows::new(bitmap, cols, longest)?;
+    let network = longest <= NETWORK_ROW;
     if let LongRows::Bitmap(marks) = &mut long {
         marks.pos.resize(marks.pos.capacity(), I::ZERO);
     }
@@ -140,16 +142,27 @@ fn gather<I: Index>(
             let len = row_ptr[r + 1].to_usize() - at;
             if len <= short {
                 let o = at - first;
-                if rank_short_row(&stage[o..], len, &mut ranks) {
-                    for n in 0..len {
-                        col_idx[at + n] = I::from_usize(stage[o + n] as usize);
+                match order_short_row(&stage[o..], len, network, &mut ranks) {
+                    ShortOrder::InOrder => {
+                        for n in 0..len {
+                            col_idx[at + n] = I::from_usize(stage[o + n] as usize);
+                        }
                     }
-                } else {
-                    row_vals[..len].copy_from_slice(&values[at..at + len]);
-                    for n in 0..len {
-                        let d = at + ranks[n] as usize;
-                        col_idx[d] = I::from_usize(stage[o + n] as usize);
-                        values[d] = row_vals[n];
+                    ShortOrder::Sorted(sorted) => {
+                        row_vals[..len].copy_from_slice(&values[at..at + len]);
+                        for n in 0..len {
+                            let p = sorted[n];
+                            col_idx[at + n] = I::from_usize((p >> 32) as usize);
+                            values[at + n] = row_vals[p as u32 as usize];
+                        }
+                    }
+                    ShortOrder::Ranked => {
+                        row_vals[..len].copy_from_slice(&values[at..at + len]);
+                        for n in 0..len {
+                            let d = at + ranks[n] as usize;
+                            col_idx[d] = I::from_usize(stage[o + n] as usize);
+                            values[d] = row_vals[n];
+                        }
                     }
                 }
             }

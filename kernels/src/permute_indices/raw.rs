@@ -9,8 +9,8 @@ use std::{ptr, slice};
 use num_complex::Complex64;
 
 use super::{
-    AHEAD, LongRows, Marks, Path, Plan, SHORT_ROW, block_entries, empty, longest_row,
-    rank_short_row, short_limit, stage,
+    AHEAD, LongRows, Marks, NETWORK_ROW, Path, Plan, SHORT_ROW, ShortOrder, block_entries, empty,
+    longest_row, order_short_row, short_limit, stage,
 };
 use crate::alloc::try_with_capacity;
 use crate::cache::CacheSizes;
@@ -81,7 +81,9 @@ unsafe fn gather<I: Index>(
     let mut row_ptr = try_with_capacity::<I>(rows + 1)?;
     let mut col_idx = try_with_capacity::<I>(nnz)?;
     let mut values = try_with_capacity::<Complex64>(nnz)?;
-    let mut long = LongRows::new(bitmap, cols, longest_row(a.row_ptr()))?;
+    let longest = longest_row(a.row_ptr());
+    let mut long = LongRows::new(bitmap, cols, longest)?;
+    let network = longest <= NETWORK_ROW;
     let (out_ptr, out_col, out_val) = (
         row_ptr.as_mut_ptr(),
         col_idx.as_mut_ptr(),
@@ -190,8 +192,10 @@ unsafe fn gather<I: Index>(
         for r in first_row..end_row {
             // A short row has its values in the output and its new columns staged above at
             // o = at - first (slots o..o + len). In order, the columns are written in place;
-            // otherwise the values are set aside (len <= SHORT_ROW, the length of `row_vals`),
-            // and the row's new columns being distinct, the ranks are a permutation of 0..len.
+            // otherwise the values are set aside (len <= SHORT_ROW, the length of `row_vals`).
+            // Sorted: the first len packed entries are the row's, permuted (the padding is
+            // u64::MAX and sorts last), so their positions are a permutation of 0..len. Ranked:
+            // the row's new columns being distinct, the ranks are a permutation of 0..len.
             // SAFETY: r + 1 <= rows; output row r lies within 0..nnz, each of its slots written
             // once; the stage's columns fit I; the keys' slice ends at o + 2 * SHORT_ROW <=
             // block + 2 * SHORT_ROW, inside the zero-filled stage.
@@ -201,19 +205,31 @@ unsafe fn gather<I: Index>(
                 if len <= short {
                     let o = at - first;
                     let keys = slice::from_raw_parts(st_col.add(o), 2 * SHORT_ROW);
-                    if rank_short_row(keys, len, &mut ranks) {
-                        for n in 0..len {
-                            let c = *st_col.add(o + n) as usize;
-                            out_col.add(at + n).write(I::from_usize(c));
+                    match order_short_row(keys, len, network, &mut ranks) {
+                        ShortOrder::InOrder => {
+                            for n in 0..len {
+                                let c = *st_col.add(o + n) as usize;
+                                out_col.add(at + n).write(I::from_usize(c));
+                            }
                         }
-                    } else {
-                        let aside = row_vals.as_mut_ptr();
-                        ptr::copy_nonoverlapping(out_val.add(at), aside, len);
-                        for n in 0..len {
-                            let d = at + *ranks.as_ptr().add(n) as usize;
-                            let c = *st_col.add(o + n) as usize;
-                            out_col.add(d).write(I::from_usize(c));
-                            out_val.add(d).write(*aside.add(n));
+                        ShortOrder::Sorted(sorted) => {
+                            let aside = row_vals.as_mut_ptr();
+                            ptr::copy_nonoverlapping(out_val.add(at), aside, len);
+                            for n in 0..len {
+                                let p = *sorted.as_ptr().add(n);
+                                out_col.add(at + n).write(I::from_usize((p >> 32) as usize));
+                                out_val.add(at + n).write(*aside.add(p as u32 as usize));
+                            }
+                        }
+                        ShortOrder::Ranked => {
+                            let aside = row_vals.as_mut_ptr();
+                            ptr::copy_nonoverlapping(out_val.add(at), aside, len);
+                            for n in 0..len {
+                                let d = at + *ranks.as_ptr().add(n) as usize;
+                                let c = *st_col.add(o + n) as usize;
+                                out_col.add(d).write(I::from_usize(c));
+                                out_val.add(d).write(*aside.add(n));
+                            }
                         }
                     }
                 }

@@ -5,8 +5,8 @@
 use num_complex::Complex64;
 
 use super::{
-    AHEAD, LongRows, Marks, Path, Plan, SHORT_ROW, block_entries, empty, longest_row,
-    rank_short_row, short_limit, stage,
+    AHEAD, LongRows, Marks, NETWORK_ROW, Path, Plan, SHORT_ROW, ShortOrder, block_entries, empty,
+    longest_row, order_short_row, short_limit, stage,
 };
 use crate::alloc::{try_filled, try_with_capacity};
 use crate::cache::CacheSizes;
@@ -73,7 +73,9 @@ fn gather<I: Index>(
     let mut row_ptr = try_filled(rows + 1, I::ZERO)?;
     let mut col_idx = try_filled(nnz, I::ZERO)?;
     let mut values = try_filled(nnz, Complex64::default())?;
-    let mut long = LongRows::new(bitmap, cols, longest_row(a.row_ptr()))?;
+    let longest = longest_row(a.row_ptr());
+    let mut long = LongRows::new(bitmap, cols, longest)?;
+    let network = longest <= NETWORK_ROW;
     if let LongRows::Bitmap(marks) = &mut long {
         marks.pos.resize(marks.pos.capacity(), I::ZERO);
     }
@@ -152,16 +154,27 @@ fn gather<I: Index>(
             let seg_val = split_front(&mut seg_rest_val, len);
             if len <= short {
                 let keys = &stage[o..o + len];
-                if rank_short_row(&stage[o..], len, &mut ranks) {
-                    for (out_c, &k) in seg_col.iter_mut().zip(keys) {
-                        *out_c = I::from_usize(k as usize);
+                match order_short_row(&stage[o..], len, network, &mut ranks) {
+                    ShortOrder::InOrder => {
+                        for (out_c, &k) in seg_col.iter_mut().zip(keys) {
+                            *out_c = I::from_usize(k as usize);
+                        }
                     }
-                } else {
-                    let aside = &mut row_vals[..len];
-                    aside.copy_from_slice(seg_val);
-                    for ((&k, &v), &rank) in keys.iter().zip(&*aside).zip(&ranks) {
-                        seg_col[rank as usize] = I::from_usize(k as usize);
-                        seg_val[rank as usize] = v;
+                    ShortOrder::Sorted(sorted) => {
+                        let aside = &mut row_vals[..len];
+                        aside.copy_from_slice(seg_val);
+                        for ((out_c, out_v), &p) in seg_col.iter_mut().zip(seg_val).zip(&sorted) {
+                            *out_c = I::from_usize((p >> 32) as usize);
+                            *out_v = aside[p as u32 as usize];
+                        }
+                    }
+                    ShortOrder::Ranked => {
+                        let aside = &mut row_vals[..len];
+                        aside.copy_from_slice(seg_val);
+                        for ((&k, &v), &rank) in keys.iter().zip(&*aside).zip(&ranks) {
+                            seg_col[rank as usize] = I::from_usize(k as usize);
+                            seg_val[rank as usize] = v;
+                        }
                     }
                 }
             }
