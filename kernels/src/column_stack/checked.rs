@@ -34,13 +34,13 @@ pub fn column_stack<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelE
         for r in next..next + SPECULATIVE_FILL {
             row_ptr[r] = I::from_usize(k);
         }
-        for r in next + SPECULATIVE_FILL..=flat {
+        for r in next + SPECULATIVE_FILL..flat + 1 {
             row_ptr[r] = I::from_usize(k);
         }
         next = flat + 1;
         col_idx[k] = I::ZERO;
     }
-    for r in next..=len {
+    for r in next..len + 1 {
         row_ptr[r] = I::from_usize(nnz);
     }
     row_ptr.truncate(len + 1);

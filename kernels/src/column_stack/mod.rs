@@ -13,6 +13,11 @@
 //!    the usual gap between rows: each entry writes its position to the next
 //!    [`SPECULATIVE_FILL`] row pointers at once (the next entries overwrite those past its row;
 //!    the buffer has as many spare slots at its end), and only a longer gap takes a loop.
+//!    Every fill loop runs over an exclusive range (`a..b + 1`, never `a..=b`, whose extra end
+//!    test keeps the compiler from turning the loop into vector stores): on banded at 1e5
+//!    entries (every column's gap of about 780 rows filled by that loop) raw ran 103
+//!    instructions per entry with the inclusive ranges and runs 52 (Callgrind), 0.62x the time
+//!    (median of 5 interleaved runs; 0.81x at 1e6, tensor 0.88x, uniform and powerlaw 0.95x).
 //!
 //! The counting sort takes the [`Path`] that [`Path::choose`] picks for transpose from the
 //! input and the caches; [`Plan::with_path`] forces one.

@@ -53,7 +53,7 @@ pub fn column_stack<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelE
             // capacity len + 1 + SPECULATIVE_FILL.
             unsafe { out_ptr.add(r).write(position) };
         }
-        for r in next + SPECULATIVE_FILL..=flat {
+        for r in next + SPECULATIVE_FILL..flat + 1 {
             // SAFETY: r <= flat < len, within the capacity.
             unsafe { out_ptr.add(r).write(position) };
         }
@@ -61,7 +61,7 @@ pub fn column_stack<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelE
         // SAFETY: k < nnz = capacity of `col_idx`.
         unsafe { out_col.add(k).write(I::ZERO) };
     }
-    for r in next..=len {
+    for r in next..len + 1 {
         // SAFETY: r <= len < len + 1 <= capacity; nnz fits I (Csr invariant 1).
         unsafe { out_ptr.add(r).write(I::from_usize(nnz)) };
     }
