@@ -334,10 +334,10 @@ pub(crate) enum ShortOrder {
     Ranked,
 }
 
-/// The order of a staged short row of `len` new columns (`keys`, which must reach the next
-/// multiple of [`LANES`] past `len`): through the network when `network` (every row of the
-/// matrix has at most [`NETWORK_ROW`] entries), else checked for order and otherwise ranked
-/// into `ranks`.
+/// The order of a staged short row of `len` new columns (`keys`, which must hold at least
+/// [`NETWORK_ROW`] keys and reach the next multiple of [`LANES`] past `len`): through the
+/// network when `network` (every row of the matrix has at most [`NETWORK_ROW`] entries), else
+/// checked for order and otherwise ranked into `ranks`.
 #[inline(always)]
 pub(crate) fn order_short_row(
     keys: &[u32],
