@@ -1,7 +1,7 @@
 //! The data-cache sizes the scatter kernels pick their passes from.
 //!
 //! Read once from Linux's `/sys/devices/system/cpu/cpu0/cache/index*/{level,type,size}` (the
-//! sizes one core sees); where that is not available (another OS, Miri's isolation, a container
+//! sizes one core sees, the last level usually shared with other cores); where that is not available (another OS, Miri's isolation, a container
 //! hiding `/sys`) the [`CacheSizes::FALLBACK`] values of a common x86-64 core are used. The
 //! sizes only choose between algorithms that all compute the same result, so a wrong value costs
 //! speed, never correctness.
@@ -15,15 +15,19 @@ pub struct CacheSizes {
     pub l1d: usize,
     /// Level-2 cache (per core on current x86-64 and ARM server parts).
     pub l2: usize,
+    /// Last-level cache: the largest data or unified cache cpu0 reports (the L3 on most
+    /// x86-64 parts, shared with the other cores; the L2 where there is no L3).
+    pub llc: usize,
     /// Cache line.
     pub line: usize,
 }
 
 impl CacheSizes {
-    /// Used when the sizes cannot be read: 32 KiB L1d, 1 MiB L2, 64-byte lines.
+    /// Used when the sizes cannot be read: 32 KiB L1d, 1 MiB L2, 8 MiB L3, 64-byte lines.
     pub const FALLBACK: CacheSizes = CacheSizes {
         l1d: 32 << 10,
         l2: 1 << 20,
+        llc: 8 << 20,
         line: 64,
     };
 
@@ -40,10 +44,11 @@ impl CacheSizes {
     }
 }
 
-/// Reads the L1 data and L2 sizes of cpu0; `None` when either is missing.
+/// Reads the L1 data, L2 and last-level sizes of cpu0; `None` when the L1d or the L2 is
+/// missing (the last level is then the L2).
 fn read_sysfs() -> Option<CacheSizes> {
     let dir = std::path::Path::new("/sys/devices/system/cpu/cpu0/cache");
-    let (mut l1d, mut l2, mut line) = (None, None, None);
+    let (mut l1d, mut l2, mut line, mut llc) = (None, None, None, 0);
     for entry in std::fs::read_dir(dir).ok()?.flatten() {
         let read = |name: &str| std::fs::read_to_string(entry.path().join(name)).ok();
         let (Some(level), Some(kind), Some(size)) = (read("level"), read("type"), read("size"))
@@ -56,13 +61,17 @@ fn read_sysfs() -> Option<CacheSizes> {
         match (level.trim(), kind.trim()) {
             ("1", "Data") => l1d = Some(size),
             ("2", "Unified" | "Data") => l2 = Some(size),
+            (_, "Unified" | "Data") => {}
             _ => continue,
         }
+        llc = llc.max(size);
         line = read("coherency_line_size").and_then(|s| s.trim().parse().ok());
     }
+    let (l1d, l2) = (l1d?, l2?);
     Some(CacheSizes {
-        l1d: l1d?,
-        l2: l2?,
+        l1d,
+        l2,
+        llc: llc.max(l2),
         line: line.filter(|&l: &usize| l.is_power_of_two()).unwrap_or(64),
     })
 }
@@ -97,6 +106,6 @@ mod tests {
     fn sizes_are_ordered_powers_of_lines() {
         let s = CacheSizes::get();
         assert!(s.line.is_power_of_two());
-        assert!(s.l1d >= s.line && s.l2 >= s.l1d, "{s:?}");
+        assert!(s.l1d >= s.line && s.l2 >= s.l1d && s.llc >= s.l2, "{s:?}");
     }
 }

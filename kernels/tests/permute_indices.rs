@@ -207,6 +207,7 @@ fn the_rule_counting_sorts_long_rows_whose_buckets_fit_the_l2() {
     let cache = CacheSizes {
         l1d: 32 << 10,
         l2: 1 << 20,
+        llc: 8 << 20,
         line: 64,
     };
     // 1365 buckets of two 64-byte lines (174720 bytes) fit a sixth of the 1 MiB L2 (174762
@@ -228,6 +229,7 @@ fn the_rule_orders_long_rows_by_bitmap_while_16_bytes_a_column_fit_the_l2() {
     let cache = CacheSizes {
         l1d: 32 << 10,
         l2: 1 << 20,
+        llc: 8 << 20,
         line: 64,
     };
     // 65536 columns of 16 bytes fill the 1 MiB L2 exactly; rows of 8 or 1000 entries.

@@ -52,8 +52,14 @@ fn pattern(
     ignore = "builds matrices of 80000 entries; the rule is safe code"
 )]
 fn the_rule_partitions_only_scatters_whose_open_lines_leave_the_cache() {
-    // 1 MiB L2: half of it holds the two 64-byte lines of S = 4096 columns.
-    let cache = rawcheck_kernels::cache::CacheSizes::FALLBACK;
+    // A 1 MiB L2 that is also the last level: half of it holds the two 64-byte lines of S =
+    // 4096 columns.
+    let cache = rawcheck_kernels::cache::CacheSizes {
+        l1d: 32 << 10,
+        l2: 1 << 20,
+        llc: 1 << 20,
+        line: 64,
+    };
     let s = 4096;
     let choose = |a: &Csr<u32>| Path::choose(a, cache);
     // Few columns, or an output that fits: direct however the entries lie.
@@ -71,6 +77,13 @@ fn the_rule_partitions_only_scatters_whose_open_lines_leave_the_cache() {
     };
     // 44 bytes per entry in 512 KiB: 7 parts of 409600 columns, at most 2^16 columns each.
     assert!((1..=16).contains(&shift), "{shift}");
+    // The same scatter stays direct where a 64 MiB L3 holds its open lines (S = 262144 columns
+    // fewer than its 409600, but its 80000 entries touch fewer distinct ones).
+    let l3 = rawcheck_kernels::cache::CacheSizes {
+        llc: 64 << 20,
+        ..cache
+    };
+    assert_eq!(Path::choose(&spread, l3), Path::Direct);
     for a in [&few, &small, &local, &spread] {
         let want = transpose(&a.to_index::<u64>().unwrap(), Variant::Raw).unwrap();
         assert_eq!(
@@ -146,8 +159,8 @@ fn a_row_pointer_no_allocator_can_hold_is_an_error() {
 #[test]
 fn the_rule_takes_any_cache_sizes() {
     use rawcheck_kernels::cache::CacheSizes;
-    // 1 x 17 with 4 entries of 20 bytes (u32): 80 bytes, more than either L2 below, over more
-    // columns than the streams, so the rule samples the column window.
+    // 1 x 17 with 4 entries of 20 bytes (u32): 80 bytes, more than half of either last-level
+    // cache below, over more columns than the streams, so the rule samples the column window.
     let a = pattern(1, 17, 4, |_, k| k * 4);
     // 1-byte lines: 16 streams, a window of min(nnz, 32) = all 4 entries; 64-byte lines in a
     // 64-byte L2: no stream at all, a window of min(nnz, 0) = no entry.
@@ -155,11 +168,13 @@ fn the_rule_takes_any_cache_sizes() {
         CacheSizes {
             l1d: 32,
             l2: 64,
+            llc: 64,
             line: 1,
         },
         CacheSizes {
             l1d: 64,
             l2: 64,
+            llc: 64,
             line: 64,
         },
     ];

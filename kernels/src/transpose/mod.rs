@@ -23,18 +23,30 @@
 //! The partitioned path moves every entry twice more through memory (a stream of `2 * I + 16`
 //! bytes written and read back per entry), so it pays only where the direct scatter's open
 //! lines do not stay in cache. The rule ([`Path::choose`], from [`CacheSizes`]), with `S` the
-//! number of columns whose two open lines fit half the L2 cache:
-//! * direct while `cols <= S`, or the whole output fits the L2 cache;
+//! number of columns whose two open lines fit half the last-level cache:
+//! * direct while `cols <= S`, or the whole output fits half the last-level cache;
 //! * direct while the first `2 * S` entries (a window in which each column's lines would be
 //!   written about twice) touch at most `S` distinct columns: the working set of a structured
 //!   matrix stays small however many columns it has (a tensor product's rows revisit the same
-//!   columns block by block: counted with Valgrind's cache simulation, its direct scatter misses
-//!   L2 less often than the partitioned one up to nnz 10^7);
+//!   columns block by block);
 //! * partitioned otherwise, with buckets small enough that one bucket's working set in pass B
 //!   (its output range, the scratch copy and the columns: `3 * I + 32` bytes per entry on
-//!   average) fits half the L2 cache (uniform random columns at nnz 10^7: 1.48 L2 misses per
-//!   entry direct, 1.13 partitioned; Zipf row lengths at 10^6: 2.38 direct, 1.16 partitioned;
-//!   at 10^5, where the output fits, 0.67 direct and 1.07 partitioned).
+//!   average) fits half the L2 cache.
+//!
+//! The open lines are counted against the last level, not the L2: a line the direct scatter
+//! finds in the L3 costs it little, because the look-ahead below asks for it [`AHEAD`] entries
+//! early, while the partitioned path pays its extra pass whatever the caches hold. A rule on
+//! half the L2 partitioned scatters that ran faster direct. `kernels/examples/scatter_probe.rs`,
+//! raw, 32-bit, the fastest of 8 to 20 calls, 7 interleaved pairs, on an AMD EPYC (Zen 4: 1 MiB
+//! L2, 32 MiB L3, so `S` = 131072 instead of 4096), direct time over partitioned, median (range):
+//! powerlaw 10^5 0.52 (0.46-0.52), uniform 10^6 0.81 (0.76-0.90), powerlaw 10^6 0.77
+//! (0.74-0.84, 64-bit 0.84), uniform 10^7 0.78 (0.44-1.57, 5 of 7 pairs faster; 64-bit 0.74).
+//! Where the open lines outgrow the L3 the partitioned path still wins: powerlaw at 10^7 (1.25
+//! million columns, 160 MB of open lines) ran 1.22x (1.13-1.97) slower direct. Valgrind's cache
+//! simulation agrees on where the lines go but not on what it costs: with a 2 MiB L2, uniform
+//! random columns at 10^7 miss it 1.48 times per entry direct and 1.13 partitioned, Zipf row
+//! lengths at 10^6 2.38 and 1.16, yet at 10^6 the direct path is the faster one on both
+//! machines measured (the Sapphire Rapids VM of the earlier sessions and the EPYC above).
 //!
 //! Every scatter (the direct one, and both passes of the partitioned one) looks [`AHEAD`] entries
 //! on: before writing entry `k` it reads the slot of entry `k + AHEAD`'s column (or bucket) and
@@ -87,17 +99,17 @@ impl Path {
     /// The path for a counting sort of `a`'s entries by column on a core with the caches
     /// `cache` (the rule in the [module documentation](self)).
     pub fn choose<I: Index>(a: &Csr<I>, cache: CacheSizes) -> Path {
-        let budget = cache.l2 / 2;
-        let streams = budget / (2 * cache.line);
+        let streams = cache.llc / 2 / (2 * cache.line);
         let (cols, nnz) = (a.cols(), a.nnz());
         let entry = size_of::<I>() + size_of::<Complex64>();
-        if cols <= streams || nnz.saturating_mul(entry) <= cache.l2 {
+        if cols <= streams || nnz.saturating_mul(entry) <= cache.llc / 2 {
             return Path::Direct;
         }
         let window = &a.col_idx()[..nnz.min(2 * streams)];
         if distinct(window) <= streams {
             return Path::Direct;
         }
+        let budget = cache.l2 / 2;
         let working_set = nnz.saturating_mul(3 * size_of::<I>() + 2 * size_of::<Complex64>());
         let parts = working_set.div_ceil(budget);
         Path::Partitioned {
