@@ -15,8 +15,6 @@ pub struct CacheSizes {
     pub l1d: usize,
     /// Level-2 cache (per core on current x86-64 and ARM server parts).
     pub l2: usize,
-    /// Ways of the L2 (lines per set): `l2 / l2_ways` bytes is one way of it.
-    pub l2_ways: usize,
     /// Last-level cache: the largest data or unified cache cpu0 reports (the L3 on most
     /// x86-64 parts, shared with the other cores; the L2 where there is no L3).
     pub llc: usize,
@@ -25,12 +23,10 @@ pub struct CacheSizes {
 }
 
 impl CacheSizes {
-    /// Used when the sizes cannot be read: 32 KiB L1d, 1 MiB 8-way L2, 8 MiB L3, 64-byte
-    /// lines.
+    /// Used when the sizes cannot be read: 32 KiB L1d, 1 MiB L2, 8 MiB L3, 64-byte lines.
     pub const FALLBACK: CacheSizes = CacheSizes {
         l1d: 32 << 10,
         l2: 1 << 20,
-        l2_ways: 8,
         llc: 8 << 20,
         line: 64,
     };
@@ -49,11 +45,10 @@ impl CacheSizes {
 }
 
 /// Reads the L1 data, L2 and last-level sizes of cpu0; `None` when the L1d or the L2 is
-/// missing (the last level is then the L2; the L2's ways, when unreadable, are
-/// [`CacheSizes::FALLBACK`]'s).
+/// missing (the last level is then the L2).
 fn read_sysfs() -> Option<CacheSizes> {
     let dir = std::path::Path::new("/sys/devices/system/cpu/cpu0/cache");
-    let (mut l1d, mut l2, mut line, mut llc, mut ways) = (None, None, None, 0, None);
+    let (mut l1d, mut l2, mut line, mut llc) = (None, None, None, 0);
     for entry in std::fs::read_dir(dir).ok()?.flatten() {
         let read = |name: &str| std::fs::read_to_string(entry.path().join(name)).ok();
         let (Some(level), Some(kind), Some(size)) = (read("level"), read("type"), read("size"))
@@ -65,10 +60,7 @@ fn read_sysfs() -> Option<CacheSizes> {
         };
         match (level.trim(), kind.trim()) {
             ("1", "Data") => l1d = Some(size),
-            ("2", "Unified" | "Data") => {
-                l2 = Some(size);
-                ways = read("ways_of_associativity").and_then(|s| s.trim().parse().ok());
-            }
+            ("2", "Unified" | "Data") => l2 = Some(size),
             (_, "Unified" | "Data") => {}
             _ => continue,
         }
@@ -79,9 +71,6 @@ fn read_sysfs() -> Option<CacheSizes> {
     Some(CacheSizes {
         l1d,
         l2,
-        l2_ways: ways
-            .filter(|&w: &usize| w > 0)
-            .unwrap_or(CacheSizes::FALLBACK.l2_ways),
         llc: llc.max(l2),
         line: line.filter(|&l: &usize| l.is_power_of_two()).unwrap_or(64),
     })
@@ -118,6 +107,5 @@ mod tests {
         let s = CacheSizes::get();
         assert!(s.line.is_power_of_two());
         assert!(s.l1d >= s.line && s.l2 >= s.l1d && s.llc >= s.l2, "{s:?}");
-        assert!(s.l2_ways > 0 && s.l2 / s.l2_ways >= s.line, "{s:?}");
     }
 }

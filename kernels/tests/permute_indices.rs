@@ -207,13 +207,12 @@ fn the_rule_counting_sorts_long_rows_whose_buckets_fit_the_l2() {
     let cache = CacheSizes {
         l1d: 32 << 10,
         l2: 1 << 20,
-        l2_ways: 8,
         llc: 8 << 20,
         line: 64,
     };
-    // 2304 buckets of two 64-byte lines (294912 bytes) fit 2.25 ways of 128 KiB; one more does
-    // not.
-    let (fits, too_many) = (2304, 2305);
+    // 1365 buckets of two 64-byte lines (174720 bytes) fit a sixth of the 1 MiB L2 (174762
+    // bytes); one more does not.
+    let (fits, too_many) = (1365, 1366);
     // Average rows of 33 entries (cells per entry = cols / 33) are long, of 32 are not.
     let choose = |dim: usize, per_row: usize| Path::choose(dim, dim, dim / per_row, cache);
     assert_eq!(choose(1024, 33), Path::CountingSort);
@@ -223,15 +222,6 @@ fn the_rule_counting_sorts_long_rows_whose_buckets_fit_the_l2() {
     // The larger side counts: a dense wide matrix with few rows still opens `cols` streams.
     assert_eq!(Path::choose(10, too_many, 1, cache), Path::Bitmap);
     assert_eq!(Path::choose(10, fits, 1, cache), Path::CountingSort);
-    // The same 2 MiB L2 in 16 ways of 128 KiB has the same bound; in 8 of 256 KiB, twice it.
-    let wider = |l2_ways| CacheSizes {
-        l2: 2 << 20,
-        l2_ways,
-        ..cache
-    };
-    assert_eq!(Path::choose(10, too_many, 1, wider(16)), Path::Bitmap);
-    assert_eq!(Path::choose(10, 2 * fits, 1, wider(8)), Path::CountingSort);
-    assert_eq!(Path::choose(10, 2 * fits + 1, 1, wider(8)), Path::Bitmap);
 }
 
 #[test]
@@ -239,7 +229,6 @@ fn the_rule_orders_long_rows_by_bitmap_while_16_bytes_a_column_fit_half_the_llc(
     let cache = CacheSizes {
         l1d: 32 << 10,
         l2: 1 << 20,
-        l2_ways: 8,
         llc: 2 << 20,
         line: 64,
     };

@@ -57,7 +57,6 @@ fn the_rule_partitions_only_scatters_whose_open_lines_leave_the_cache() {
     let cache = rawcheck_kernels::cache::CacheSizes {
         l1d: 32 << 10,
         l2: 1 << 20,
-        l2_ways: 8,
         llc: 1 << 20,
         line: 64,
     };
@@ -169,14 +168,12 @@ fn the_rule_takes_any_cache_sizes() {
         CacheSizes {
             l1d: 32,
             l2: 64,
-            l2_ways: 1,
             llc: 64,
             line: 1,
         },
         CacheSizes {
             l1d: 64,
             l2: 64,
-            l2_ways: 1,
             llc: 64,
             line: 64,
         },

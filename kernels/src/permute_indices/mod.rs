@@ -62,24 +62,22 @@
 //!
 //! **The path rule** ([`Path::choose`]): the counting sort is taken only when the average row
 //! holds more than `SHORT_ROW` entries (`rows * cols / nnz < cols / SHORT_ROW`: gathering would
-//! have to sort long rows) *and* the write streams of both of its passes stay in the L2: pass
-//! (b) keeps two lines open per bucket (a column index and a value), pass (a) one, so the rule
-//! asks that `max(rows, cols) * 2` lines fit 2.25 ways of the L2, `max(rows, cols) * 2 * line
-//! <= 2.25 * l2 / l2_ways` with the sizes of [`CacheSizes::get`]. Otherwise the gather path
-//! runs: its writes are sequential whatever the size, where the counting sort's open lines,
-//! once they crowd the L2 (which also holds the input streams and the bucket cursors), make
-//! nearly every store a miss. The bound is the crossover measured on uniform 2 % matrices
-//! (`scatter_probe`, raw, median of 5 to 7 interleaved pairs) on two cores whose L2 ways are
-//! both 128 KiB: on a Sapphire Rapids VM (2 MiB, 16 ways; both widths, all variants, against
-//! the comparison-sorting gather) the counting sort won at `dim = 2236` (1e5 entries, 286 KiB
-//! of open lines), the two tied at 2800 (358 KiB) and gathering won from 3500 (448 KiB, 15-40 %)
-//! and at 7071 (1e6 entries: 1.25 instead of 5.7 L1d misses per entry, 0.64 instead of 1.54 L2
-//! misses, for 4x the instructions of its row sorts); on a Zen 4 EPYC (1 MiB, 8 ways), against
-//! the bitmap, the counting sort took 0.73x the time at 2236 (0.77x at 64-bit, 7 of 7 pairs),
-//! 0.96x at 2500 (1.40x at 64-bit), 1.70x at 2800 and 1.54x to 2.95x from 3162 to 7071. A
-//! bound in L2 sizes cannot fit both (the larger L2 crosses over later, not earlier); one in
-//! ways (288 KiB, `dim` up to 2304 on both) does. The earlier `l2 / 6` sent 2236 on the EPYC to
-//! the bitmap.
+//! have to sort long rows) *and* the write streams of both of its passes stay in cache: pass (b)
+//! keeps two lines open per bucket (a column index and a value), pass (a) one, so the rule asks
+//! `max(rows, cols) * 2 * line <= l2 / 6` with the sizes of
+//! [`CacheSizes::get`]. Otherwise the gather path runs: its writes
+//! are sequential whatever the size, where the counting sort's open lines, once they crowd the
+//! L2 (which also holds the input streams and the bucket cursors), make nearly every store a
+//! miss. The sixth is the crossover measured on uniform 2 % matrices on a 2 MiB L2 (both widths,
+//! all variants): the counting sort wins at `dim = 2236` (1e5 entries, 286 KiB of open lines),
+//! the two tie at 2800 (358 KiB), gathering wins from 3500 (448 KiB, 15-40 %) and at 7071 (1e6
+//! entries: 1.25 instead of 5.7 L1d misses per entry, 0.64 instead of 1.54 L2 misses, for 4x
+//! the instructions of its row sorts). On a Zen 4 EPYC (1 MiB L2, so the sixth is `dim` 1365)
+//! the bound was re-measured at `dim = 2236`: the counting sort's fastest call took 0.73x the
+//! bitmap's (`scatter_probe`, 7 of 7 interleaved pairs), but its mean in the bench was no better
+//! and far more spread (criterion's samples 6.9 to 19.5 ns per entry against the bitmap's 7.3 to
+//! 8.2; at 64-bit up to 3x the bitmap's mean). At the L2's edge the spread of each call's fresh
+//! pages over the L2's sets decides; the sixth keeps such matrices on the steady path.
 //!
 //! Gathering orders its long rows with the bitmap when the column map and the position table,
 //! both read and written at random once per entry, fit half the last-level cache together:
@@ -89,22 +87,23 @@
 //! L3: on the EPYC (32 MiB L3) powerlaw at 1e6 (125000 columns, 2 MB) ran 0.77x the time with
 //! the bitmap (0.61x at 64-bit, 5 of 5 pairs) where the earlier bound `16 * cols <= l2` took the
 //! comparison sort, and at 1e7 (1.25 million columns, 20 MB, past the bound) 1.61x (1 pair of
-//! 4 faster). A long row reads `cols / 4096 <= llc / 131072` summary words (256 on a 32 MiB L3).
+//! 4 faster). In the bench (criterion's means, the binaries before and after run in the order
+//! old, new, new, old) permute_indices on powerlaw at 1e6 took 0.83x (64-bit 0.63x), permute
+//! 0.57x (0.61x). A long row reads `cols / 4096 <= llc / 131072` summary words (256 on a 32 MiB L3).
 //! [`Plan::with_path`] forces a path (tests, fuzzing, benches).
 //!
 //! Measured at 1e6 entries, 32-bit, raw, with `kernels/examples/scatter_probe.rs` under
 //! Cachegrind with this machine's caches (48 KiB D1, 2 MiB L2 as last level: `valgrind
 //! --tool=cachegrind --D1=49152,12,64 --LL=2097152,16,64`, one run minus a run with no call),
 //! instructions / D1 misses / L2 misses per entry, before (comparison sort, no blocks) and after
-//! (the bitmap for all but banded, whose rows are all short): uniform 101.9 / 1.24 / 0.64 before, 38.8 / 1.82 / 0.64
-//! after; powerlaw 113.5 / 2.42 / 1.20 before, 49.3 / 3.67 / 1.40 after; tensor 71.0 / 2.04 /
+//! (the bitmap for all but banded, whose rows are all short): uniform 101.9 / 1.24 / 0.64
+//! before, 38.8 / 1.82 / 0.64 after; powerlaw 113.5 / 2.42 / 1.20 before, 49.3 / 3.67 / 1.40 after; tensor 71.0 / 2.04 /
 //! 1.06 before, 66.9 / 2.75 / 1.20 after; banded 46.4 / 1.46 / 1.19 before, 50.0 / 1.83 / 1.20
 //! after (the blocks cost a second pass over each block and over the row pointer, and win in
 //! time: see below). At 1e5 uniform entries (`dim = 2236`, where the rule takes the counting
 //! sort) the bitmap measured 41.8 instructions, 0.87 D1 and 0.61 L2 misses per entry against the
 //! counting sort's 24.4, 4.48 and 1.43, and ran in 9.2 instead of 15.5 ns per entry (fastest of
-//! 40 runs, twice, on a loaded machine); re-measured on the quiet EPYC, the counting sort is
-//! the faster there (the rule above).
+//! 40 runs, twice, on a loaded machine; on the EPYC too: see the rule above).
 //!
 //! In time, `scripts/bench --rounds 3 quick FILTER` with the filter
 //! `'^permute(_indices)?/(uniform|banded|powerlaw|tensor)/.*/32/1000000$'`, before (main) then
@@ -162,8 +161,7 @@ impl Path {
     /// the [module documentation](self)).
     pub fn choose(rows: usize, cols: usize, cells_per_entry: usize, cache: CacheSizes) -> Path {
         let long_rows = cells_per_entry.saturating_mul(SHORT_ROW) < cols;
-        let open_lines = rows.max(cols).saturating_mul(2 * cache.line);
-        let streams_fit = open_lines.saturating_mul(4) <= 9 * (cache.l2 / cache.l2_ways);
+        let streams_fit = rows.max(cols).saturating_mul(2 * cache.line) <= cache.l2 / 6;
         if long_rows && streams_fit {
             Path::CountingSort
         } else if cols.saturating_mul(16) <= cache.llc / 2 {

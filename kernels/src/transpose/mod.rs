@@ -41,7 +41,10 @@
 //! L2, 32 MiB L3, so `S` = 131072 instead of 4096), direct time over partitioned, median (range):
 //! powerlaw 10^5 0.52 (0.46-0.52), uniform 10^6 0.81 (0.76-0.90), powerlaw 10^6 0.77
 //! (0.74-0.84, 64-bit 0.84), uniform 10^7 0.78 (0.44-1.57, 5 of 7 pairs faster; 64-bit 0.74).
-//! Where the open lines outgrow the L3 the partitioned path still wins: powerlaw at 10^7 (1.25
+//! In the bench (criterion's means, the binaries before and after the change run in the order
+//! old, new, new, old): powerlaw 10^5 0.43x (64-bit 0.46x), uniform 10^6 0.93x (0.88x), powerlaw
+//! 10^6 0.91x (1.05x); column_stack, whose transposition follows the same rule, 0.59x to 0.83x
+//! at 10^5. Where the open lines outgrow the L3 the partitioned path still wins: powerlaw at 10^7 (1.25
 //! million columns, 160 MB of open lines) ran 1.22x (1.13-1.97) slower direct. Valgrind's cache
 //! simulation agrees on where the lines go but not on what it costs: with a 2 MiB L2, uniform
 //! random columns at 10^7 miss it 1.48 times per entry direct and 1.13 partitioned, Zipf row
