@@ -103,8 +103,9 @@ pub enum ForcedPath {
 /// * permute and permute_indices: the rule's choice, then every forced path (three).
 /// * transpose and column_stack: one path drawn from `rows`, `cols` and `nnz` (the fuzzer's
 ///   mutations reach every path, a corpus file always replays the same one): the plan's
-///   choice, direct, or partitioned with buckets of one column, of two or of about
-///   `sqrt(cols)` columns. Running all five on every input cut fuzzing to a twentieth.
+///   choice, direct with or without the look-ahead, or partitioned with buckets of one column,
+///   of two or of about `sqrt(cols)` columns. Running all six on every input cut fuzzing to a
+///   twentieth.
 /// * the other kernels have one path.
 pub fn paths(call: &Call, rows: usize, cols: usize, nnz: usize) -> Vec<Option<ForcedPath>> {
     match call {
@@ -114,11 +115,12 @@ pub fn paths(call: &Call, rows: usize, cols: usize, nnz: usize) -> Vec<Option<Fo
         Call::Transpose | Call::ColumnStack => {
             let root = cols.max(1).ilog2().div_ceil(2);
             let draw = rows.wrapping_mul(31).wrapping_add(cols.wrapping_mul(7));
-            let path = match draw.wrapping_add(nnz) % 5 {
+            let path = match draw.wrapping_add(nnz) % 6 {
                 0 => None,
                 1 => Some(transpose::Path::Direct),
-                2 => Some(transpose::Path::Partitioned { shift: 0 }),
-                3 => Some(transpose::Path::Partitioned { shift: 1 }),
+                2 => Some(transpose::Path::DirectAhead),
+                3 => Some(transpose::Path::Partitioned { shift: 0 }),
+                4 => Some(transpose::Path::Partitioned { shift: 1 }),
                 _ => Some(transpose::Path::Partitioned { shift: root }),
             };
             vec![path.map(ForcedPath::Transpose)]

@@ -13,8 +13,8 @@
 //! Arguments: `KERNEL FAMILY NNZ VARIANT PATH BITS REPEATS`, `KERNEL` being `transpose`,
 //! `permute_indices` (the bench's seeded permutations) or `permute` (the subsystems reversed, as
 //! in the bench), `PATH` being `rule` or a path of the kernel in lower case (for transpose
-//! `direct` or `partitioned-SHIFT`, e.g. `partitioned-10`; permute takes `rule` only), `BITS` 32
-//! or 64.
+//! `direct`, `direct-ahead` or `partitioned-SHIFT`, e.g. `partitioned-10`; permute takes `rule`
+//! only), `BITS` 32 or 64.
 //!
 //! For times comparable with the benches, run it under their allocator settings
 //! (`GLIBC_TUNABLES` from `benches/src/allocator.rs`) and with several calls: the first one pays
@@ -48,6 +48,7 @@ struct Args {
 fn transpose_path(name: &str) -> Result<transpose::Path, String> {
     match name.strip_prefix("partitioned-") {
         None if name == "direct" => Ok(transpose::Path::Direct),
+        None if name == "direct-ahead" => Ok(transpose::Path::DirectAhead),
         None => Err(format!("unknown path {name:?}")),
         Some(shift) => Ok(transpose::Path::Partitioned {
             shift: shift.parse().map_err(|e| format!("SHIFT {shift:?}: {e}"))?,

@@ -84,6 +84,15 @@ fn the_rule_partitions_only_scatters_whose_open_lines_leave_the_cache() {
         ..cache
     };
     assert_eq!(Path::choose(&spread, l3), Path::Direct);
+    // An output past four times the L2 takes the look-ahead: `few`'s 800 KB against a 4 KiB L2
+    // (the same 1 MiB last level); the local scatter goes without it whatever its size.
+    let small_l2 = rawcheck_kernels::cache::CacheSizes {
+        l1d: 1 << 10,
+        l2: 4 << 10,
+        ..cache
+    };
+    assert_eq!(Path::choose(&few, small_l2), Path::DirectAhead);
+    assert_eq!(Path::choose(&local, small_l2), Path::Direct);
     for a in [&few, &small, &local, &spread] {
         let want = transpose(&a.to_index::<u64>().unwrap(), Variant::Raw).unwrap();
         assert_eq!(

@@ -49,15 +49,16 @@ pub(crate) fn sort_by_column<I: Index>(
     }
     prefix_sum(ptr, cols);
     match path {
-        Path::Direct => scatter(a, ptr, out_idx, out_val, key),
+        Path::Direct => scatter::<_, false>(a, ptr, out_idx, out_val, key),
+        Path::DirectAhead => scatter::<_, true>(a, ptr, out_idx, out_val, key),
         Path::Partitioned { shift } => partitioned(a, shift, ptr, out_idx, out_val, key)?,
     }
     Ok(())
 }
 
 /// The direct scatter: every entry straight to the next free position of its column; `ptr[j]`
-/// goes from the start of column `j`'s run to its end.
-fn scatter<I: Index>(
+/// goes from the start of column `j`'s run to its end; with the look-ahead when `LOOK_AHEAD`.
+fn scatter<I: Index, const LOOK_AHEAD: bool>(
     a: &Csr<I>,
     ptr: &mut [I],
     out_idx: &mut [I],
@@ -68,7 +69,7 @@ fn scatter<I: Index>(
     let nnz = a.nnz();
     for i in 0..a.rows() {
         for k in in_ptr[i].to_usize()..in_ptr[i + 1].to_usize() {
-            if k + AHEAD < nnz {
+            if LOOK_AHEAD && k + AHEAD < nnz {
                 let ahead = ptr[in_col[k + AHEAD].to_usize()].to_usize();
                 prefetch(out_idx, ahead);
                 prefetch(out_val, ahead);

@@ -10,9 +10,11 @@
 //!    output row `j`;
 //! 4. shift: moving the slots up by one (slot 0 becomes 0) turns those ends into row pointers.
 //!
-//! The scatter takes one of two [`Path`]s, which compute the same output:
+//! The scatter takes one of three [`Path`]s, which compute the same output:
 //! * [`Path::Direct`]: one pass, every column a write stream into the output (two open cache
 //!   lines per column: indices and values). Fast while those lines stay in cache.
+//! * [`Path::DirectAhead`]: the same pass with a look-ahead (below) that asks for each entry's
+//!   output lines [`AHEAD`] entries before it is written.
 //! * [`Path::Partitioned`]: two passes through buckets of `2^shift` consecutive columns. Pass A
 //!   moves each entry, in CSR order, to the next free position of its bucket's range of the
 //!   output (the columns of a bucket are contiguous there), with its column in a scratch array;
@@ -24,8 +26,9 @@
 //! bytes written and read back per entry), so it pays only where the direct scatter's open
 //! lines do not stay in cache. The rule ([`Path::choose`], from [`CacheSizes`]), with `S` the
 //! number of columns whose two open lines fit half the last-level cache:
-//! * direct while `cols <= S`, or the whole output fits half the last-level cache;
-//! * direct while the first `2 * S` entries (a window in which each column's lines would be
+//! * direct while `cols <= S`, or the whole output fits half the last-level cache, with the
+//!   look-ahead once the output outgrows four times the L2;
+//! * direct, without the look-ahead, while the first `2 * S` entries (a window in which each column's lines would be
 //!   written about twice) touch at most `S` distinct columns: the working set of a structured
 //!   matrix stays small however many columns it has (a tensor product's rows revisit the same
 //!   columns block by block);
@@ -51,8 +54,8 @@
 //! lengths at 10^6 2.38 and 1.16, yet at 10^6 the direct path is the faster one on both
 //! machines measured (the Sapphire Rapids VM of the earlier sessions and the EPYC above).
 //!
-//! Every scatter (the direct one, and both passes of the partitioned one) looks [`AHEAD`] entries
-//! on: before writing entry `k` it reads the slot of entry `k + AHEAD`'s column (or bucket) and
+//! The look-ahead ([`Path::DirectAhead`], and both passes of the partitioned path) looks
+//! [`AHEAD`] entries on: before writing entry `k` it reads the slot of entry `k + AHEAD`'s column (or bucket) and
 //! asks for the output lines that entry will be written to. The slot may still move before the
 //! entry is placed (by entries of the same column in between), so the hint can miss by a line;
 //! it never changes a result. The writes of a scatter go to lines no hardware prefetcher can
@@ -60,7 +63,13 @@
 //! hint the line's fetch overlaps the 16 entries before it (tensor at 10^6 entries, 32-bit, raw,
 //! least of 3 interleaved runs of `kernels/examples/scatter_probe.rs`, each the fastest of 7
 //! calls: 9.7 to 5.1 ns per entry; uniform 14.2 to 11.6, banded 4.5 to 4.1, powerlaw 16.8 to
-//! 14.6).
+//! 14.6). Its loads and hints cost instructions, which only pay where the lines come from
+//! farther than the processor's own reorder window reaches: on the EPYC (1 MiB L2), the direct
+//! scatter without the look-ahead took, at 10^5 entries (2 MB of output), 0.79x the time on
+//! banded, 0.90x uniform, 0.96x powerlaw, 0.89x tensor; at 2 * 10^5 (4 MB) 0.93x to 1.02x; from
+//! 3 * 10^5 (6 MB) on 1.10x to 1.65x, and at 10^6 1.26x to 1.45x, except on banded (0.94x: its
+//! window is local, its lines open already). Hence four times the L2 (a prototype of the raw
+//! scatter, 32-bit, the fastest of 10 to 30 calls, median of 5 to 7 interleaved pairs).
 //!
 //! [`Plan::new`] applies the rule; [`Plan::with_path`] forces a path (for tests, fuzzing and
 //! benchmarks).
@@ -91,6 +100,8 @@ pub const AHEAD: usize = 16;
 pub enum Path {
     /// One scatter straight into the output.
     Direct,
+    /// The direct scatter, asking for each entry's output lines [`AHEAD`] entries early.
+    DirectAhead,
     /// Two passes through buckets of `2^shift` consecutive columns.
     Partitioned {
         /// Base-2 logarithm of the columns per bucket (at most 63).
@@ -105,8 +116,13 @@ impl Path {
         let streams = cache.llc / 2 / (2 * cache.line);
         let (cols, nnz) = (a.cols(), a.nnz());
         let entry = size_of::<I>() + size_of::<Complex64>();
-        if cols <= streams || nnz.saturating_mul(entry) <= cache.llc / 2 {
-            return Path::Direct;
+        let output = nnz.saturating_mul(entry);
+        if cols <= streams || output <= cache.llc / 2 {
+            return if output <= 4 * cache.l2 {
+                Path::Direct
+            } else {
+                Path::DirectAhead
+            };
         }
         let window = &a.col_idx()[..nnz.min(2 * streams)];
         if distinct(window) <= streams {
@@ -123,7 +139,7 @@ impl Path {
     /// The number of buckets of this path over `cols` columns: `cols` for the direct path.
     pub fn buckets(self, cols: usize) -> usize {
         match self {
-            Path::Direct => cols,
+            Path::Direct | Path::DirectAhead => cols,
             Path::Partitioned { shift } => cols.checked_sub(1).map_or(0, |c| (c >> shift) + 1),
         }
     }
@@ -132,6 +148,7 @@ impl Path {
     pub(crate) fn clamped(self) -> Path {
         match self {
             Path::Direct => Path::Direct,
+            Path::DirectAhead => Path::DirectAhead,
             Path::Partitioned { shift } => Path::Partitioned {
                 shift: shift.min(usize::BITS - 1),
             },

@@ -86,7 +86,9 @@ pub(crate) unsafe fn sort_by_column<I: Index>(
     match path {
         // SAFETY: slot j of `ptr` holds the start of column j (prefix sum); the caller's
         // guarantees on the buffers and the key.
-        Path::Direct => unsafe { scatter(a, ptr, out_idx, out_val, key) },
+        Path::Direct => unsafe { scatter::<_, false>(a, ptr, out_idx, out_val, key) },
+        // SAFETY: as for the direct path; the look-ahead only reads slots and hints lines.
+        Path::DirectAhead => unsafe { scatter::<_, true>(a, ptr, out_idx, out_val, key) },
         Path::Partitioned { shift } => {
             // SAFETY: as for the direct scatter; shift <= 63 (caller).
             unsafe { partitioned(a, shift, ptr, out_idx, out_val, key) }?
@@ -95,12 +97,13 @@ pub(crate) unsafe fn sort_by_column<I: Index>(
     Ok(())
 }
 
-/// The direct scatter (pass 3): every entry straight to the next free position of its column.
+/// The direct scatter (pass 3): every entry straight to the next free position of its column,
+/// with the look-ahead when `LOOK_AHEAD`.
 ///
 /// # Safety
 /// As [`sort_by_column`], with `ptr[j]` initialised to the start of column `j`'s run for every
 /// `j <= a.cols()`. On return `ptr[j]` is the end of the run.
-unsafe fn scatter<I: Index>(
+unsafe fn scatter<I: Index, const LOOK_AHEAD: bool>(
     a: &Csr<I>,
     ptr: *mut I,
     out_idx: *mut I,
@@ -121,7 +124,7 @@ unsafe fn scatter<I: Index>(
             // cols (invariant 3), so slot c is initialised and d < end of column c <= nnz, the
             // capacity of `out_idx` and `out_val`; no position is handed out twice; key fits I.
             unsafe {
-                if k + AHEAD < nnz {
+                if LOOK_AHEAD && k + AHEAD < nnz {
                     let ahead = (*ptr.add((*in_col.add(k + AHEAD)).to_usize())).to_usize();
                     prefetch_at(out_idx.wrapping_add(ahead));
                     prefetch_at(out_val.wrapping_add(ahead));

@@ -47,15 +47,16 @@ pub(crate) fn sort_by_column<I: Index>(
     }
     prefix_sum(ptr);
     match path {
-        Path::Direct => scatter(a, ptr, out_idx, out_val, key),
+        Path::Direct => scatter::<_, false>(a, ptr, out_idx, out_val, key),
+        Path::DirectAhead => scatter::<_, true>(a, ptr, out_idx, out_val, key),
         Path::Partitioned { shift } => partitioned(a, shift, ptr, out_idx, out_val, key)?,
     }
     Ok(())
 }
 
 /// The direct scatter: every entry straight to the next free position of its column; `ptr[j]`
-/// goes from the start of column `j`'s run to its end.
-fn scatter<I: Index>(
+/// goes from the start of column `j`'s run to its end; with the look-ahead when `LOOK_AHEAD`.
+fn scatter<I: Index, const LOOK_AHEAD: bool>(
     a: &Csr<I>,
     ptr: &mut [I],
     out_idx: &mut [I],
@@ -67,7 +68,7 @@ fn scatter<I: Index>(
         let range = w[0].to_usize()..w[1].to_usize();
         let entries = in_col[range.clone()].iter().zip(&a.values()[range.clone()]);
         for (k, (c, &v)) in range.zip(entries) {
-            if let Some(ahead) = in_col.get(k + AHEAD) {
+            if let Some(ahead) = in_col.get(k + AHEAD).filter(|_| LOOK_AHEAD) {
                 let ahead = ptr[ahead.to_usize()].to_usize();
                 prefetch(out_idx, ahead);
                 prefetch(out_val, ahead);

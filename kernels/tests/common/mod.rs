@@ -95,11 +95,13 @@ pub fn larger_matrix() -> impl Strategy<Value = Csr<u64>> {
     (1..=MAX_DIM * 6, 1..=MAX_DIM * 6).prop_flat_map(|(r, c)| matrix_with_shape(r, c))
 }
 
-/// Every scatter path of transpose and column_stack: direct, and partitioned with buckets of 1, 2
-/// and 4 columns and (the shift clamped to 63) one bucket for all, so that small matrices cross
-/// every path.
+/// Every scatter path of transpose and column_stack: direct with and without the look-ahead, and
+/// partitioned with buckets of 1, 2 and 4 columns and (the shift clamped to 63) one bucket for
+/// all, so that small matrices cross every path.
 pub fn transpose_paths() -> impl Iterator<Item = rawcheck_kernels::transpose::Path> {
     use rawcheck_kernels::transpose::Path;
     let partitioned = [0, 1, 2, 200].map(|shift| Path::Partitioned { shift });
-    std::iter::once(Path::Direct).chain(partitioned)
+    [Path::Direct, Path::DirectAhead]
+        .into_iter()
+        .chain(partitioned)
 }
