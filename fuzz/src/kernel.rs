@@ -100,7 +100,7 @@ pub enum ForcedPath {
 
 /// The paths [`apply`] runs this call on (`None`: the plan's own choice).
 ///
-/// * permute and permute_indices: the rule's choice, then every forced path (three).
+/// * permute and permute_indices: the rule's choice, then every forced path (five).
 /// * transpose and column_stack: one path drawn from `rows`, `cols` and `nnz` (the fuzzer's
 ///   mutations reach every path, a corpus file always replays the same one): the plan's
 ///   choice, direct with or without the look-ahead, or partitioned with buckets of one column,

@@ -62,7 +62,7 @@ pub const CATALOGUE: [SeededBug; 8] = [
         id: "B3",
         feature: "bug-permute-len-for-index",
         kernel: Kernel::PermuteIndices,
-        summary: "the gather path writes each entry at the row's length instead of its index",
+        summary: "the gather and scatter paths write each short-row entry at the row's length, not its index",
         origin: "QuTiP 5ad2bb5d7 (len written where the index n belonged)",
         checked: InChecked::Carried,
         enabled: cfg!(feature = "bug-permute-len-for-index"),

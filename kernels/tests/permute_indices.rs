@@ -202,6 +202,9 @@ fn rows_spread_over_several_gather_blocks() {
     }
 }
 
+/// An output larger than any last-level cache, so the rule gathers rather than scatters rows.
+const HUGE_OUTPUT: usize = usize::MAX;
+
 #[test]
 fn the_rule_counting_sorts_long_rows_whose_buckets_fit_the_l2() {
     let cache = CacheSizes {
@@ -214,14 +217,23 @@ fn the_rule_counting_sorts_long_rows_whose_buckets_fit_the_l2() {
     // bytes); one more does not.
     let (fits, too_many) = (1365, 1366);
     // Average rows of 33 entries (cells per entry = cols / 33) are long, of 32 are not.
-    let choose = |dim: usize, per_row: usize| Path::choose(dim, dim, dim / per_row, cache);
+    let choose =
+        |dim: usize, per_row: usize| Path::choose(dim, dim, dim / per_row, HUGE_OUTPUT, cache);
     assert_eq!(choose(1024, 33), Path::CountingSort);
     assert_eq!(choose(1024, 32), Path::Bitmap);
     assert_eq!(choose(fits, 1000), Path::CountingSort);
     assert_eq!(choose(too_many, 1000), Path::Bitmap);
     // The larger side counts: a dense wide matrix with few rows still opens `cols` streams.
-    assert_eq!(Path::choose(10, too_many, 1, cache), Path::Bitmap);
-    assert_eq!(Path::choose(10, fits, 1, cache), Path::CountingSort);
+    assert_eq!(
+        Path::choose(10, too_many, 1, HUGE_OUTPUT, cache),
+        Path::Bitmap
+    );
+    assert_eq!(
+        Path::choose(10, fits, 1, HUGE_OUTPUT, cache),
+        Path::CountingSort
+    );
+    // The counting sort comes first whatever the output's size.
+    assert_eq!(Path::choose(10, fits, 1, 0, cache), Path::CountingSort);
 }
 
 #[test]
@@ -234,12 +246,32 @@ fn the_rule_orders_long_rows_by_bitmap_while_16_bytes_a_column_fit_half_the_llc(
     };
     // 65536 columns of 16 bytes fill half the 2 MiB L3 exactly; rows of 8 or 1000 entries.
     for per_row in [8, 1000] {
-        let choose = |dim: usize| Path::choose(dim, dim, dim / per_row, cache);
+        let choose = |dim: usize| Path::choose(dim, dim, dim / per_row, HUGE_OUTPUT, cache);
         assert_eq!(choose(65536), Path::Bitmap, "{per_row}");
         assert_eq!(choose(65537), Path::Gather, "{per_row}");
     }
     // Only the columns count: a tall matrix with few columns still orders by bitmap.
-    assert_eq!(Path::choose(1 << 20, 65536, 1 << 10, cache), Path::Bitmap);
+    assert_eq!(
+        Path::choose(1 << 20, 65536, 1 << 10, HUGE_OUTPUT, cache),
+        Path::Bitmap
+    );
+}
+
+#[test]
+fn the_rule_scatters_rows_while_the_output_fits_half_the_llc() {
+    let cache = CacheSizes {
+        l1d: 32 << 10,
+        l2: 1 << 20,
+        llc: 2 << 20,
+        line: 64,
+    };
+    // Rows of 8 entries: no counting sort. The output's bytes against half the 2 MiB L3, with
+    // the long rows' order (bitmap or comparison sort) kept from the columns.
+    let choose = |cols: usize, out: usize| Path::choose(cols, cols, 8, out, cache);
+    assert_eq!(choose(65536, 1 << 20), Path::ScatterBitmap);
+    assert_eq!(choose(65536, (1 << 20) + 1), Path::Bitmap);
+    assert_eq!(choose(65537, 1 << 20), Path::Scatter);
+    assert_eq!(choose(65537, (1 << 20) + 1), Path::Gather);
 }
 
 #[test]

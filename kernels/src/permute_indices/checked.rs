@@ -8,8 +8,8 @@
 use num_complex::Complex64;
 
 use super::{
-    AHEAD, LongRows, Marks, NETWORK_ROW, Path, Plan, SHORT_ROW, ShortOrder, block_entries, empty,
-    longest_row, order_short_row, short_limit, stage,
+    AHEAD, LongRows, Marks, Path, Plan, RowOrder, SHORT_ROW, ShortOrder, block_entries, empty,
+    order_short_row, stage, value_slot,
 };
 use crate::alloc::try_filled;
 use crate::cache::CacheSizes;
@@ -46,10 +46,53 @@ pub(crate) fn scatter<I: Index>(
     for i in 0..rows {
         inv_row[row_perm[i]] = i;
     }
-    match Path::or_choose(forced, rows, cols, cells_per_entry) {
+    match Path::or_choose(forced, a, cells_per_entry) {
         Path::Gather => gather(a, &inv_row, col_perm, false),
         Path::Bitmap => gather(a, &inv_row, col_perm, true),
+        Path::Scatter => rows_scatter(a, row_perm, &inv_row, col_perm, false),
+        Path::ScatterBitmap => rows_scatter(a, row_perm, &inv_row, col_perm, true),
         Path::CountingSort => counting_sort(a, inv_row, col_perm),
+    }
+}
+
+/// The output row pointer: output row `r` as long as input row `inv_row[r]`.
+fn output_row_ptr<I: Index>(a: &Csr<I>, inv_row: &[usize]) -> Result<Vec<I>, KernelError> {
+    let in_ptr = a.row_ptr();
+    let mut row_ptr = try_filled(inv_row.len() + 1, I::ZERO)?;
+    let mut end = 0usize;
+    for r in 0..inv_row.len() {
+        let i = inv_row[r];
+        end += in_ptr[i + 1].to_usize() - in_ptr[i].to_usize();
+        row_ptr[r + 1] = I::from_usize(end);
+    }
+    Ok(row_ptr)
+}
+
+/// Writes a long row (`row`: an input row's columns and values) to `seg` (its output segment's
+/// columns and values, as long) in increasing order of its new columns, through `long`'s scratch.
+fn order_long_row<I: Index>(
+    long: &mut LongRows<I>,
+    (in_col, in_val): (&[I], &[Complex64]),
+    col_perm: &[usize],
+    (seg_col, seg_val): (&mut [I], &mut [Complex64]),
+) {
+    match long {
+        LongRows::Sort(scratch) => {
+            scratch.clear();
+            for n in 0..in_col.len() {
+                let c = col_perm[in_col[n].to_usize()];
+                scratch.push((I::from_usize(c), I::from_usize(n)));
+            }
+            scratch.sort_unstable_by_key(|&(c, _)| c);
+            for n in 0..in_col.len() {
+                let (c, from) = scratch[n];
+                seg_col[n] = c;
+                seg_val[n] = in_val[from.to_usize()];
+            }
+        }
+        LongRows::Bitmap(marks) => {
+            ordered_by_bitmap(marks, (in_col, in_val), col_perm, (seg_col, seg_val));
+        }
     }
 }
 
@@ -64,26 +107,18 @@ fn gather<I: Index>(
 ) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     let (in_ptr, in_col, in_val) = (a.row_ptr(), a.col_idx(), a.values());
-    let mut row_ptr = try_filled(rows + 1, I::ZERO)?;
     let mut col_idx = try_filled(nnz, I::ZERO)?;
     let mut values = try_filled(nnz, Complex64::default())?;
-    let longest = longest_row(a.row_ptr());
-    let mut long = LongRows::new(bitmap, cols, longest)?;
-    let network = longest <= NETWORK_ROW;
-    if let LongRows::Bitmap(marks) = &mut long {
-        marks.pos.resize(marks.pos.capacity(), I::ZERO);
-    }
-    // The row pointer first: output row r is as long as input row inv_row[r].
-    let mut end = 0usize;
-    for r in 0..rows {
-        let i = inv_row[r];
-        end += in_ptr[i + 1].to_usize() - in_ptr[i].to_usize();
-        row_ptr[r + 1] = I::from_usize(end);
-    }
+    let RowOrder {
+        mut long,
+        network,
+        short,
+    } = RowOrder::new(a, bitmap, true)?;
+    // The row pointer first.
+    let row_ptr = output_row_ptr(a, inv_row)?;
     let block = block_entries::<I>(CacheSizes::get());
     let mut stage = stage(block)?;
     let mut row_vals = [Complex64::ZERO; SHORT_ROW];
-    let short = short_limit(cols);
     let mut ranks = [0u32; SHORT_ROW];
     let mut first_row = 0;
     while first_row < rows {
@@ -104,37 +139,15 @@ fn gather<I: Index>(
             if len <= short {
                 let o = at - first;
                 for n in 0..len {
-                    #[cfg(not(feature = "bug-permute-len-for-index"))]
-                    let to = n;
-                    // Seeded bug B3 (see the raw variant): the row's length where the index
-                    // belongs.
-                    #[cfg(feature = "bug-permute-len-for-index")]
-                    let to = len;
+                    let to = value_slot(n, len);
                     stage[o + n] = col_perm[in_col[start + n].to_usize()] as u32;
                     values[at + to] = in_val[start + n];
                 }
             } else {
-                match &mut long {
-                    LongRows::Sort(scratch) => {
-                        prefetch_all(&in_val[start..start + len]);
-                        scratch.clear();
-                        for n in 0..len {
-                            let c = col_perm[in_col[start + n].to_usize()];
-                            scratch.push((I::from_usize(c), I::from_usize(n)));
-                        }
-                        scratch.sort_unstable_by_key(|&(c, _)| c);
-                        for n in 0..len {
-                            let (c, from) = scratch[n];
-                            col_idx[at + n] = c;
-                            values[at + n] = in_val[start + from.to_usize()];
-                        }
-                    }
-                    LongRows::Bitmap(marks) => {
-                        let row = (&in_col[start..start + len], &in_val[start..start + len]);
-                        let seg = (&mut col_idx[at..at + len], &mut values[at..at + len]);
-                        ordered_by_bitmap(marks, row, col_perm, seg);
-                    }
-                }
+                prefetch_all(&in_val[start..start + len]);
+                let row = (&in_col[start..start + len], &in_val[start..start + len]);
+                let seg = (&mut col_idx[at..at + len], &mut values[at..at + len]);
+                order_long_row(&mut long, row, col_perm, seg);
             }
         }
         for r in first_row..end_row {
@@ -172,6 +185,74 @@ fn gather<I: Index>(
     Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
 }
 
+/// Scatter paths: input row `i`, in order, has its new columns staged and ordered while it is in
+/// cache, then is written to output row `row_perm[i]`; its long rows are ordered through the
+/// bitmap when `bitmap` is set.
+fn rows_scatter<I: Index>(
+    a: &Csr<I>,
+    row_perm: &[usize],
+    inv_row: &[usize],
+    col_perm: &[usize],
+    bitmap: bool,
+) -> Result<CsrParts<I>, KernelError> {
+    let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
+    let (in_ptr, in_col, in_val) = (a.row_ptr(), a.col_idx(), a.values());
+    let mut col_idx = try_filled(nnz, I::ZERO)?;
+    let mut values = try_filled(nnz, Complex64::default())?;
+    let RowOrder {
+        mut long,
+        network,
+        short,
+    } = RowOrder::new(a, bitmap, true)?;
+    let row_ptr = output_row_ptr(a, inv_row)?;
+    let mut keys = [0u32; 2 * SHORT_ROW];
+    let mut ranks = [0u32; SHORT_ROW];
+    for i in 0..rows {
+        if i + AHEAD < rows {
+            let ahead = row_ptr[row_perm[i + AHEAD]].to_usize();
+            prefetch(&col_idx, ahead);
+            prefetch(&values, ahead);
+            prefetch(&values, ahead + 4);
+        }
+        let start = in_ptr[i].to_usize();
+        let len = in_ptr[i + 1].to_usize() - start;
+        let at = row_ptr[row_perm[i]].to_usize();
+        if len <= short {
+            for n in 0..len {
+                keys[n] = col_perm[in_col[start + n].to_usize()] as u32;
+            }
+            match order_short_row(&keys, len, network, &mut ranks) {
+                ShortOrder::InOrder => {
+                    for n in 0..len {
+                        let to = value_slot(n, len);
+                        col_idx[at + n] = I::from_usize(keys[n] as usize);
+                        values[at + to] = in_val[start + n];
+                    }
+                }
+                ShortOrder::Sorted(sorted) => {
+                    for n in 0..len {
+                        let p = sorted[n];
+                        col_idx[at + n] = I::from_usize((p >> 32) as usize);
+                        values[at + value_slot(n, len)] = in_val[start + p as u32 as usize];
+                    }
+                }
+                ShortOrder::Ranked => {
+                    for n in 0..len {
+                        let d = ranks[n] as usize;
+                        col_idx[at + d] = I::from_usize(keys[n] as usize);
+                        values[at + value_slot(d, len)] = in_val[start + n];
+                    }
+                }
+            }
+        } else {
+            let row = (&in_col[start..start + len], &in_val[start..start + len]);
+            let seg = (&mut col_idx[at..at + len], &mut values[at..at + len]);
+            order_long_row(&mut long, row, col_perm, seg);
+        }
+    }
+    Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
+}
+
 /// Writes the entries of an input row (`row`: its columns and values) to `seg` (the output
 /// segment's columns and values, as long) in increasing order of their new columns
 /// `col_perm[j]`: marks them in `marks`, then reads the marks back in order, leaving both bitmaps
@@ -182,7 +263,6 @@ fn ordered_by_bitmap<I: Index>(
     col_perm: &[usize],
     (seg_col, seg_val): (&mut [I], &mut [Complex64]),
 ) {
-    prefetch_all(in_val);
     for n in 0..in_col.len() {
         let c = col_perm[in_col[n].to_usize()];
         marks.words[c / 64] |= 1 << (c % 64);

@@ -3,7 +3,7 @@
 //! Entry `(i, j)` of `A` moves to `(rows[i], cols[j])`; the output keeps the shape of `A` and its
 //! rows come out sorted. The work is done by a `scatter` core (one per variant, also used by
 //! [`permute`](crate::permute())), which takes the two scatter permutations and follows one of
-//! two [`Path`]s, both free of comparison sorts over the whole matrix:
+//! five [`Path`]s, all free of comparison sorts over the whole matrix:
 //!
 //! * [`Path::Gather`]: output row `i'` *is* input row `inv_row[i']` (`inv_row` inverts `rows`)
 //!   with its columns mapped through `cols`, so the row pointer comes first (each output row as
@@ -52,6 +52,13 @@
 //!   word is cleared as it is read, so the bitmap is empty again for the next row). No
 //!   comparison, no data-dependent branch per entry: O(len + cols / 4096) per long row, the
 //!   position table and the bitmaps `cols * (size_of::<I>() + 1/8 + 1/512)` bytes.
+//! * [`Path::Scatter`] and [`Path::ScatterBitmap`]: the same row orders the other way round.
+//!   Input row `i` is read in order, its new columns staged in a row-sized buffer and ordered
+//!   there (the network, the order check or the rank sort of short rows, the comparison sort or
+//!   the bitmap of long rows), and the row is written to its place in output row `row_perm[i]`,
+//!   whose start the row pointer gives; the place of the row `AHEAD` rows on is prefetched. The
+//!   reads are sequential and each row is ordered while it is in the L1, so there is no block,
+//!   no second pass and no value set aside; the writes land at random, a row at a time.
 //! * [`Path::CountingSort`], two counting sorts, O(nnz + rows + cols): (a) `(new row, value)`
 //!   pairs are bucketed by their new column, visiting output rows in order, which yields a CSC
 //!   matrix with sorted row indices (the buckets are counted per input column and laid out in
@@ -79,7 +86,7 @@
 //! 8.2; at 64-bit up to 3x the bitmap's mean). At the L2's edge the spread of each call's fresh
 //! pages over the L2's sets decides; the sixth keeps such matrices on the steady path.
 //!
-//! Gathering orders its long rows with the bitmap when the column map and the position table,
+//! Gathering and scattering order their long rows with the bitmap when the column map and the position table,
 //! both read and written at random once per entry, fit half the last-level cache together:
 //! `16 * cols <= llc / 2` (8 bytes a column each, counting the position table at the wider
 //! index), else with the comparison sort, whose scratch is one row. Those random accesses are
@@ -90,6 +97,17 @@
 //! 4 faster). In the bench (criterion's means, the binaries before and after run in the order
 //! old, new, new, old) permute_indices on powerlaw at 1e6 took 0.83x (64-bit 0.63x), permute
 //! 0.57x (0.61x). A long row reads `cols / 4096 <= llc / 131072` summary words (256 on a 32 MiB L3).
+//!
+//! Rows are scattered rather than gathered while the output (a column index and a value per
+//! entry) fits half the last-level cache, `nnz * (size_of::<I>() + 16) <= llc / 2`: the random
+//! writes then stay in cache, where gathering's random reads stall its copy. On the EPYC at 1e5
+//! entries (2 MB of output), 32-bit, raw, `scatter_probe` with the rule before and after, 5
+//! interleaved pairs of the fastest of 20 calls, after/before median (range): permute banded
+//! 0.81 (0.77-1.14), tensor 0.80 (0.62-0.84), powerlaw 0.87 (0.65-0.90), uniform 0.96
+//! (0.79-1.00); permute_indices banded 0.77 (0.68-1.03), tensor 0.67 (0.46-0.90), powerlaw 0.89
+//! (0.74-1.08), uniform 0.98 (0.77-1.17); 64-bit banded and tensor 0.75-0.88. At 1e6 (20 MB,
+//! past half the 32 MiB L3) scattering measured 0.77-0.80 on permute's banded matrix but
+//! 1.02-1.15 on tensor and 0.94-1.12 elsewhere, so larger outputs are gathered.
 //! [`Plan::with_path`] forces a path (tests, fuzzing, benches).
 //!
 //! Measured at 1e6 entries, 32-bit, raw, with `kernels/examples/scatter_probe.rs` under
@@ -149,36 +167,66 @@ pub enum Path {
     Gather,
     /// Gathered as [`Path::Gather`], long rows ordered through a bitmap of their new columns.
     Bitmap,
+    /// Each input row, in order, sorted by its mapped columns and written to its output row.
+    Scatter,
+    /// Scattered as [`Path::Scatter`], long rows ordered through the bitmap of [`Path::Bitmap`].
+    ScatterBitmap,
     /// Two counting sorts: by new column into a CSC, then by new row back into CSR.
     CountingSort,
 }
 
 impl Path {
     /// Every path.
-    pub const ALL: [Path; 3] = [Path::Gather, Path::Bitmap, Path::CountingSort];
+    pub const ALL: [Path; 5] = [
+        Path::Gather,
+        Path::Bitmap,
+        Path::Scatter,
+        Path::ScatterBitmap,
+        Path::CountingSort,
+    ];
 
-    /// The path rule for a `rows x cols` matrix with `cells_per_entry = rows * cols / nnz` (see
-    /// the [module documentation](self)).
-    pub fn choose(rows: usize, cols: usize, cells_per_entry: usize, cache: CacheSizes) -> Path {
-        let long_rows = cells_per_entry.saturating_mul(SHORT_ROW) < cols;
-        let streams_fit = rows.max(cols).saturating_mul(2 * cache.line) <= cache.l2 / 6;
-        if long_rows && streams_fit {
-            Path::CountingSort
-        } else if cols.saturating_mul(16) <= cache.llc / 2 {
-            Path::Bitmap
-        } else {
-            Path::Gather
-        }
-    }
-
-    /// The path `forced`, or the rule's choice.
-    pub(crate) fn or_choose(
-        forced: Option<Path>,
+    /// The path rule for a `rows x cols` matrix with `cells_per_entry = rows * cols / nnz`,
+    /// whose output takes `out_bytes` (column indices and values; see the
+    /// [module documentation](self)).
+    pub fn choose(
         rows: usize,
         cols: usize,
         cells_per_entry: usize,
+        out_bytes: usize,
+        cache: CacheSizes,
     ) -> Path {
-        forced.unwrap_or_else(|| Path::choose(rows, cols, cells_per_entry, CacheSizes::get()))
+        let long_rows = cells_per_entry.saturating_mul(SHORT_ROW) < cols;
+        let streams_fit = rows.max(cols).saturating_mul(2 * cache.line) <= cache.l2 / 6;
+        let bitmap = cols.saturating_mul(16) <= cache.llc / 2;
+        let scatter = out_bytes <= cache.llc / 2;
+        match (long_rows && streams_fit, bitmap, scatter) {
+            (true, _, _) => Path::CountingSort,
+            (false, true, true) => Path::ScatterBitmap,
+            (false, true, false) => Path::Bitmap,
+            (false, false, true) => Path::Scatter,
+            (false, false, false) => Path::Gather,
+        }
+    }
+
+    /// The path `forced`, or the rule's choice for `a`, whose `cells_per_entry` the caller
+    /// computed.
+    pub(crate) fn or_choose<I: Index>(
+        forced: Option<Path>,
+        a: &Csr<I>,
+        cells_per_entry: usize,
+    ) -> Path {
+        forced.unwrap_or_else(|| {
+            let out_bytes = a
+                .nnz()
+                .saturating_mul(size_of::<I>() + size_of::<Complex64>());
+            Path::choose(
+                a.rows(),
+                a.cols(),
+                cells_per_entry,
+                out_bytes,
+                CacheSizes::get(),
+            )
+        })
     }
 }
 
@@ -302,12 +350,13 @@ pub(crate) fn empty<I: Index>(rows: usize, cols: usize) -> Result<CsrParts<I>, K
     Ok(CsrParts::new(rows, cols, row_ptr, Vec::new(), Vec::new()))
 }
 
-/// How the gather paths order a row longer than [`SHORT_ROW`], with its scratch.
+/// How the gather and scatter paths order a row longer than [`SHORT_ROW`], with its scratch.
 pub(crate) enum LongRows<I: Index> {
-    /// [`Path::Gather`]: the `(new column, position)` pairs sorted in a scratch row (room for the
-    /// longest row).
+    /// [`Path::Gather`], [`Path::Scatter`]: the `(new column, position)` pairs sorted in a
+    /// scratch row (room for the longest row).
     Sort(Vec<(I, I)>),
-    /// [`Path::Bitmap`]: the new columns marked in a bitmap, read back in order.
+    /// [`Path::Bitmap`], [`Path::ScatterBitmap`]: the new columns marked in a bitmap, read back in
+    /// order.
     Bitmap(Marks<I>),
 }
 
@@ -325,7 +374,7 @@ pub(crate) struct Marks<I: Index> {
 /// Lanes [`rank_short_row`] counts in at once; divides [`SHORT_ROW`].
 const LANES: usize = 8;
 
-/// Input rows the gather paths look ahead to prefetch.
+/// Rows the gather and scatter paths look ahead to prefetch.
 pub(crate) const AHEAD: usize = 8;
 
 /// The longest rows [`sort_eight`] orders: when no row of the matrix is longer, every short row
@@ -341,6 +390,24 @@ pub(crate) enum ShortOrder {
     Sorted([u64; NETWORK_ROW]),
     /// Entry `n` of the row goes to place `ranks[n]` of the output row ([`rank_short_row`]).
     Ranked,
+}
+
+/// The slot in its output segment of entry `n` of a short row of `len` entries, `n`. Seeded bug
+/// B3 puts the row's length where the entry's index belongs (QuTiP 5ad2bb5d7): every value then
+/// lands one past the segment, which stays unwritten.
+#[inline(always)]
+pub(crate) fn value_slot(n: usize, len: usize) -> usize {
+    #[cfg(not(feature = "bug-permute-len-for-index"))]
+    let slot = {
+        let _ = len;
+        n
+    };
+    #[cfg(feature = "bug-permute-len-for-index")]
+    let slot = {
+        let _ = n;
+        len
+    };
+    slot
 }
 
 /// The order of a staged short row of `len` new columns (`keys`, which must hold at least
@@ -468,6 +535,34 @@ pub(crate) fn stage(block: usize) -> Result<Vec<u32>, KernelError> {
 /// fills half the L1d of `cache`, so its short rows are still there to be sorted.
 pub(crate) fn block_entries<I: Index>(cache: CacheSizes) -> usize {
     (cache.l1d / 2 / (size_of::<I>() + size_of::<Complex64>())).max(1)
+}
+
+/// What the gather and scatter paths order their rows with, made once per matrix.
+pub(crate) struct RowOrder<I: Index> {
+    /// The long rows' order and its scratch.
+    pub(crate) long: LongRows<I>,
+    /// Whether every row fits the network ([`NETWORK_ROW`] entries at most).
+    pub(crate) network: bool,
+    /// The longest row ranked as a short one ([`short_limit`]).
+    pub(crate) short: usize,
+}
+
+impl<I: Index> RowOrder<I> {
+    /// The orders for `a`'s rows, the long ones through the bitmap when `bitmap` is set; with
+    /// `fill_positions` the bitmap's position table is zero-filled to its length (for the
+    /// variants that index it), else only reserved.
+    pub(crate) fn new(a: &Csr<I>, bitmap: bool, fill_positions: bool) -> Result<Self, KernelError> {
+        let longest = longest_row(a.row_ptr());
+        let mut long = LongRows::new(bitmap, a.cols(), longest)?;
+        if let (LongRows::Bitmap(marks), true) = (&mut long, fill_positions) {
+            marks.pos.resize(marks.pos.capacity(), I::ZERO);
+        }
+        Ok(RowOrder {
+            long,
+            network: longest <= NETWORK_ROW,
+            short: short_limit(a.cols()),
+        })
+    }
 }
 
 impl<I: Index> LongRows<I> {

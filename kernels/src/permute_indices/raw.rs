@@ -9,12 +9,12 @@ use std::{ptr, slice};
 use num_complex::Complex64;
 
 use super::{
-    AHEAD, LongRows, Marks, NETWORK_ROW, Path, Plan, SHORT_ROW, ShortOrder, block_entries, empty,
-    longest_row, order_short_row, short_limit, stage,
+    AHEAD, LongRows, Marks, Path, Plan, RowOrder, SHORT_ROW, ShortOrder, block_entries, empty,
+    order_short_row, stage, value_slot,
 };
 use crate::alloc::try_with_capacity;
 use crate::cache::CacheSizes;
-use crate::prefetch::{prefetch, prefetch_run};
+use crate::prefetch::{prefetch, prefetch_at, prefetch_run};
 use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Permutes the plan's input; see [`super`] for the algorithm.
@@ -55,13 +55,74 @@ pub(crate) unsafe fn scatter<I: Index>(
     }
     // SAFETY: row_perm is a permutation of 0..rows, so the loop wrote every slot 0..rows once.
     unsafe { inv_row.set_len(rows) };
-    match Path::or_choose(forced, rows, cols, cells_per_entry) {
+    match Path::or_choose(forced, a, cells_per_entry) {
         // SAFETY: inv_row is a permutation of 0..rows (inverse of one); col_perm: caller's contract.
         Path::Gather => unsafe { gather(a, &inv_row, col_perm, false) },
         // SAFETY: as above.
         Path::Bitmap => unsafe { gather(a, &inv_row, col_perm, true) },
+        // SAFETY: as above, and row_perm is the inverse of inv_row (caller's contract).
+        Path::Scatter => unsafe { rows_scatter(a, row_perm, &inv_row, col_perm, false) },
+        // SAFETY: as above.
+        Path::ScatterBitmap => unsafe { rows_scatter(a, row_perm, &inv_row, col_perm, true) },
         // SAFETY: as above.
         Path::CountingSort => unsafe { counting_sort(a, inv_row, col_perm) },
+    }
+}
+
+/// Writes the output row pointer: output row `r` as long as input row `inv_row[r]`.
+///
+/// # Safety
+/// `out_ptr` has room for `a.rows() + 1` elements; `inv_row` is a permutation of `0..a.rows()`.
+unsafe fn output_row_ptr<I: Index>(a: &Csr<I>, inv_row: &[usize], out_ptr: *mut I) {
+    let in_ptr = a.row_ptr().as_ptr();
+    let mut end = 0usize;
+    // SAFETY: room for rows + 1 > 0; r < rows = inv_row.len(), inv_row[r] < rows, so i + 1
+    // indexes one of the rows + 1 input row pointers (Csr invariant 2), and r + 1 <= rows.
+    // inv_row visits every input row once, so end <= nnz fits I (invariant 1).
+    unsafe {
+        out_ptr.write(I::ZERO);
+        for (r, &i) in inv_row.iter().enumerate() {
+            end += (*in_ptr.add(i + 1)).to_usize() - (*in_ptr.add(i)).to_usize();
+            out_ptr.add(r + 1).write(I::from_usize(end));
+        }
+    }
+}
+
+/// Writes a long row (`row`: the `len` columns and values of an input row) to `seg` (its output
+/// segment's columns and values) in increasing order of its new columns `cperm[j]`, through
+/// `long`'s scratch.
+///
+/// # Safety
+/// `row` holds `len` readable entries, their columns distinct and `< cols`; `cperm` is a
+/// permutation of `0..cols` (fits `I`); `seg` has room for `len` entries; `long` was made by
+/// [`LongRows::new`] for `cols` columns and a longest row of at least `len` entries.
+unsafe fn order_long_row<I: Index>(
+    long: &mut LongRows<I>,
+    (row_col, row_val): (*const I, *const Complex64),
+    len: usize,
+    cperm: *const usize,
+    (seg_col, seg_val): (*mut I, *mut Complex64),
+) {
+    match long {
+        // SAFETY: n < len entries of the row and of the segment; len <= the longest row, the
+        // scratch's capacity, so extend never reallocates; n < len fits I like the columns.
+        LongRows::Sort(scratch) => unsafe {
+            scratch.clear();
+            scratch.extend((0..len).map(|n| {
+                let j = (*row_col.add(n)).to_usize();
+                (I::from_usize(*cperm.add(j)), I::from_usize(n))
+            }));
+            scratch.sort_unstable_by_key(|&(c, _)| c);
+            for (n, &(c, at)) in scratch.iter().enumerate() {
+                seg_col.add(n).write(c);
+                seg_val.add(n).write(*row_val.add(at.to_usize()));
+            }
+        },
+        // SAFETY: the bitmap scratch of a long row: marks for cols columns, all zero between
+        // rows; the rest as this function's contract.
+        LongRows::Bitmap(marks) => unsafe {
+            ordered_by_bitmap(marks, (row_col, row_val), len, cperm, (seg_col, seg_val))
+        },
     }
 }
 
@@ -81,9 +142,11 @@ unsafe fn gather<I: Index>(
     let mut row_ptr = try_with_capacity::<I>(rows + 1)?;
     let mut col_idx = try_with_capacity::<I>(nnz)?;
     let mut values = try_with_capacity::<Complex64>(nnz)?;
-    let longest = longest_row(a.row_ptr());
-    let mut long = LongRows::new(bitmap, cols, longest)?;
-    let network = longest <= NETWORK_ROW;
+    let RowOrder {
+        mut long,
+        network,
+        short,
+    } = RowOrder::new(a, bitmap, false)?;
     let (out_ptr, out_col, out_val) = (
         row_ptr.as_mut_ptr(),
         col_idx.as_mut_ptr(),
@@ -95,22 +158,11 @@ unsafe fn gather<I: Index>(
         a.values().as_ptr(),
     );
     let (inv, cperm) = (inv_row.as_ptr(), col_perm.as_ptr());
-    // The row pointer first: output row r is as long as input row inv_row[r].
-    let mut end = 0usize;
-    // SAFETY: capacity rows + 1 > 0; r < rows = inv_row.len(), inv_row[r] < rows, so i + 1
-    // indexes one of the rows + 1 input row pointers (Csr invariant 2), and r + 1 <= rows <
-    // capacity. inv_row visits every input row once, so end <= nnz fits I (invariant 1).
-    unsafe {
-        out_ptr.write(I::ZERO);
-        for r in 0..rows {
-            let i = *inv.add(r);
-            end += (*in_ptr.add(i + 1)).to_usize() - (*in_ptr.add(i)).to_usize();
-            out_ptr.add(r + 1).write(I::from_usize(end));
-        }
-    }
+    // The row pointer first.
+    // SAFETY: capacity rows + 1; inv_row is a permutation of 0..rows (caller's contract).
+    unsafe { output_row_ptr(a, inv_row, out_ptr) };
     let block = block_entries::<I>(CacheSizes::get());
     let mut stage = stage(block)?;
-    let short = short_limit(cols);
     let st_col = stage.as_mut_ptr();
     let mut row_vals = [Complex64::ZERO; SHORT_ROW];
     let mut ranks = [0u32; SHORT_ROW];
@@ -129,8 +181,7 @@ unsafe fn gather<I: Index>(
         for r in first_row..end_row {
             // Output row r spans out_ptr[r]..out_ptr[r + 1] within 0..nnz = capacity and is as
             // long as input row inv_row[r] (start..start + len within 0..nnz); a row longer than
-            // SHORT_ROW got its scratch from LongRows::new (room for the longest row, or marks
-            // for cols columns, all zero between rows).
+            // SHORT_ROW is ordered through the scratch LongRows::new made for the longest row.
             // A short row's values go straight to its output segment, its new columns to the
             // stage at its offset in the block, at - first: every row of a block starts less than
             // `block` entries after its first one (the loop above), so its len <= SHORT_ROW slots
@@ -153,39 +204,15 @@ unsafe fn gather<I: Index>(
                     let o_col = st_col.add(at - first);
                     for n in 0..len {
                         let j = (*in_col.add(start + n)).to_usize();
-                        #[cfg(not(feature = "bug-permute-len-for-index"))]
-                        let to = n;
-                        // Seeded bug B3: the row's length where the entry's index belongs (QuTiP
-                        // 5ad2bb5d7): every value lands one past the segment, which stays
-                        // unwritten.
-                        #[cfg(feature = "bug-permute-len-for-index")]
-                        let to = len;
                         o_col.add(n).write(*cperm.add(j) as u32);
-                        seg_val.add(to).write(*in_val.add(start + n));
+                        seg_val
+                            .add(value_slot(n, len))
+                            .write(*in_val.add(start + n));
                     }
                 } else {
-                    match &mut long {
-                        // len <= longest row = scratch capacity, so extend never reallocates;
-                        // n < len fits I like the columns.
-                        LongRows::Sort(scratch) => {
-                            prefetch_run(in_val.add(start), len);
-                            scratch.clear();
-                            scratch.extend((0..len).map(|n| {
-                                let j = (*in_col.add(start + n)).to_usize();
-                                (I::from_usize(*cperm.add(j)), I::from_usize(n))
-                            }));
-                            scratch.sort_unstable_by_key(|&(c, _)| c);
-                            for (n, &(c, at)) in scratch.iter().enumerate() {
-                                seg_col.add(n).write(c);
-                                seg_val.add(n).write(*in_val.add(start + at.to_usize()));
-                            }
-                        }
-                        LongRows::Bitmap(marks) => {
-                            prefetch_run(in_val.add(start), len);
-                            let row = (in_col.add(start), in_val.add(start));
-                            ordered_by_bitmap(marks, row, len, cperm, (seg_col, seg_val));
-                        }
-                    }
+                    prefetch_run(in_val.add(start), len);
+                    let row = (in_col.add(start), in_val.add(start));
+                    order_long_row(&mut long, row, len, cperm, (seg_col, seg_val));
                 }
             }
         }
@@ -443,5 +470,119 @@ unsafe fn counting_sort<I: Index>(
         values.set_len(nnz);
     }
     // Columns are visited in increasing order, so each row's columns increase; they are < cols.
+    Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
+}
+
+/// Scatter paths: input row `i`, in order, has its new columns staged and ordered while it is in
+/// cache, then is written to output row `row_perm[i]`; its long rows are ordered through the
+/// bitmap when `bitmap` is set.
+///
+/// # Safety
+/// `row_perm` is a permutation of `0..a.rows()` and `inv_row` its inverse; `col_perm` is a
+/// permutation of `0..a.cols()`.
+unsafe fn rows_scatter<I: Index>(
+    a: &Csr<I>,
+    row_perm: &[usize],
+    inv_row: &[usize],
+    col_perm: &[usize],
+    bitmap: bool,
+) -> Result<CsrParts<I>, KernelError> {
+    let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
+    let mut row_ptr = try_with_capacity::<I>(rows + 1)?;
+    let mut col_idx = try_with_capacity::<I>(nnz)?;
+    let mut values = try_with_capacity::<Complex64>(nnz)?;
+    let RowOrder {
+        mut long,
+        network,
+        short,
+    } = RowOrder::new(a, bitmap, false)?;
+    let (out_ptr, out_col, out_val) = (
+        row_ptr.as_mut_ptr(),
+        col_idx.as_mut_ptr(),
+        values.as_mut_ptr(),
+    );
+    let (in_ptr, in_col, in_val) = (
+        a.row_ptr().as_ptr(),
+        a.col_idx().as_ptr(),
+        a.values().as_ptr(),
+    );
+    let (perm, cperm) = (row_perm.as_ptr(), col_perm.as_ptr());
+    // SAFETY: capacity rows + 1; inv_row is a permutation of 0..rows (caller's contract).
+    unsafe { output_row_ptr(a, inv_row, out_ptr) };
+    let mut keys = [0u32; 2 * SHORT_ROW];
+    let mut ranks = [0u32; SHORT_ROW];
+    for i in 0..rows {
+        // Input row i spans start..start + len within 0..nnz (Csr invariant 2); output row
+        // row_perm[i] spans at..at + len within 0..nnz = capacity (the row pointer above gives
+        // it the length of its input row inv_row[row_perm[i]] = i), and the output rows tile
+        // 0..nnz, so every slot is written once, by its row. A short row's len <= SHORT_ROW new
+        // columns fit `keys` (2 * SHORT_ROW, the lanes past the row initialised) and u32
+        // (short_limit); every input column is < cols = col_perm.len() (invariant 3), and
+        // col_perm[j] < cols fits I (invariant 1). The order's positions (sorted) and ranks are
+        // permutations of 0..len (see order_short_row).
+        // SAFETY: i < rows = row_perm.len(), row_perm[i] < rows, so both index the rows + 1
+        // row pointers (and so does row i + AHEAD's output row when i + AHEAD < rows); the rest
+        // as above.
+        unsafe {
+            if i + AHEAD < rows {
+                let ahead = (*out_ptr.add(*perm.add(i + AHEAD))).to_usize();
+                prefetch_at(out_col.wrapping_add(ahead));
+                prefetch_at(out_val.wrapping_add(ahead));
+                prefetch_at(out_val.wrapping_add(ahead + 4));
+            }
+            let start = (*in_ptr.add(i)).to_usize();
+            let len = (*in_ptr.add(i + 1)).to_usize() - start;
+            let at = (*out_ptr.add(*perm.add(i))).to_usize();
+            let (seg_col, seg_val) = (out_col.add(at), out_val.add(at));
+            let (row_col, row_val) = (in_col.add(start), in_val.add(start));
+            if len <= short {
+                let key = keys.as_mut_ptr();
+                for n in 0..len {
+                    key.add(n)
+                        .write(*cperm.add((*row_col.add(n)).to_usize()) as u32);
+                }
+                match order_short_row(&keys, len, network, &mut ranks) {
+                    ShortOrder::InOrder => {
+                        for n in 0..len {
+                            seg_col.add(n).write(I::from_usize(*key.add(n) as usize));
+                            seg_val.add(value_slot(n, len)).write(*row_val.add(n));
+                        }
+                    }
+                    ShortOrder::Sorted(sorted) => {
+                        for n in 0..len {
+                            let p = *sorted.as_ptr().add(n);
+                            seg_col.add(n).write(I::from_usize((p >> 32) as usize));
+                            seg_val
+                                .add(value_slot(n, len))
+                                .write(*row_val.add(p as u32 as usize));
+                        }
+                    }
+                    ShortOrder::Ranked => {
+                        for n in 0..len {
+                            let d = *ranks.as_ptr().add(n) as usize;
+                            seg_col.add(d).write(I::from_usize(*key.add(n) as usize));
+                            seg_val.add(value_slot(d, len)).write(*row_val.add(n));
+                        }
+                    }
+                }
+            } else {
+                order_long_row(
+                    &mut long,
+                    (row_col, row_val),
+                    len,
+                    cperm,
+                    (seg_col, seg_val),
+                );
+            }
+        }
+    }
+    // SAFETY: row pointer slots 0..=rows were written; every slot of every output row was
+    // written once (above), and the rows tile 0..nnz.
+    unsafe {
+        row_ptr.set_len(rows + 1);
+        col_idx.set_len(nnz);
+        values.set_len(nnz);
+    }
+    // Rows hold distinct columns (col_perm is a permutation) in increasing order (each order).
     Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
 }

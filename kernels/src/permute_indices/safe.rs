@@ -5,8 +5,8 @@
 use num_complex::Complex64;
 
 use super::{
-    AHEAD, LongRows, Marks, NETWORK_ROW, Path, Plan, SHORT_ROW, ShortOrder, block_entries, empty,
-    longest_row, order_short_row, short_limit, stage,
+    AHEAD, LongRows, Marks, Path, Plan, RowOrder, SHORT_ROW, ShortOrder, block_entries, empty,
+    order_short_row, stage,
 };
 use crate::alloc::{try_filled, try_with_capacity};
 use crate::cache::CacheSizes;
@@ -39,10 +39,52 @@ pub(crate) fn scatter<I: Index>(
     for (i, &r) in row_perm.iter().enumerate() {
         inv_row[r] = i;
     }
-    match Path::or_choose(forced, rows, cols, cells_per_entry) {
+    match Path::or_choose(forced, a, cells_per_entry) {
         Path::Gather => gather(a, &inv_row, col_perm, false),
         Path::Bitmap => gather(a, &inv_row, col_perm, true),
+        Path::Scatter => rows_scatter(a, row_perm, &inv_row, col_perm, false),
+        Path::ScatterBitmap => rows_scatter(a, row_perm, &inv_row, col_perm, true),
         Path::CountingSort => counting_sort(a, inv_row, col_perm),
+    }
+}
+
+/// The output row pointer: output row `r` as long as input row `inv_row[r]`.
+fn output_row_ptr<I: Index>(a: &Csr<I>, inv_row: &[usize]) -> Result<Vec<I>, KernelError> {
+    let mut row_ptr = try_filled(inv_row.len() + 1, I::ZERO)?;
+    let mut end = 0;
+    for (&i, out_end) in inv_row.iter().zip(&mut row_ptr[1..]) {
+        end += row(a, i).0.len();
+        *out_end = I::from_usize(end);
+    }
+    Ok(row_ptr)
+}
+
+/// Writes a long row (`row`: an input row's columns and values) to `seg` (its output segment's
+/// columns and values, as long) in increasing order of its new columns, through `long`'s scratch.
+fn order_long_row<I: Index>(
+    long: &mut LongRows<I>,
+    (in_col, in_val): (&[I], &[Complex64]),
+    col_perm: &[usize],
+    (seg_col, seg_val): (&mut [I], &mut [Complex64]),
+) {
+    match long {
+        LongRows::Sort(scratch) => {
+            scratch.clear();
+            scratch.extend(
+                in_col
+                    .iter()
+                    .enumerate()
+                    .map(|(n, &j)| (I::from_usize(col_perm[j.to_usize()]), I::from_usize(n))),
+            );
+            scratch.sort_unstable_by_key(|&(c, _)| c);
+            for ((out_c, out_v), &(c, at)) in seg_col.iter_mut().zip(seg_val).zip(&*scratch) {
+                *out_c = c;
+                *out_v = in_val[at.to_usize()];
+            }
+        }
+        LongRows::Bitmap(marks) => {
+            ordered_by_bitmap(marks, (in_col, in_val), col_perm, (seg_col, seg_val));
+        }
     }
 }
 
@@ -70,25 +112,18 @@ fn gather<I: Index>(
     bitmap: bool,
 ) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
-    let mut row_ptr = try_filled(rows + 1, I::ZERO)?;
     let mut col_idx = try_filled(nnz, I::ZERO)?;
     let mut values = try_filled(nnz, Complex64::default())?;
-    let longest = longest_row(a.row_ptr());
-    let mut long = LongRows::new(bitmap, cols, longest)?;
-    let network = longest <= NETWORK_ROW;
-    if let LongRows::Bitmap(marks) = &mut long {
-        marks.pos.resize(marks.pos.capacity(), I::ZERO);
-    }
-    // The row pointer first: output row r is as long as input row inv_row[r].
-    let mut end = 0;
-    for (&i, out_end) in inv_row.iter().zip(&mut row_ptr[1..]) {
-        end += row(a, i).0.len();
-        *out_end = I::from_usize(end);
-    }
+    let RowOrder {
+        mut long,
+        network,
+        short,
+    } = RowOrder::new(a, bitmap, true)?;
+    // The row pointer first.
+    let row_ptr = output_row_ptr(a, inv_row)?;
     let block = block_entries::<I>(CacheSizes::get());
     let mut stage = stage(block)?;
     let mut row_vals = [Complex64::ZERO; SHORT_ROW];
-    let short = short_limit(cols);
     let mut ranks = [0u32; SHORT_ROW];
     // The unwritten tails of the outputs; each block splits its range off their front.
     let (mut rest_col, mut rest_val) = (&mut col_idx[..], &mut values[..]);
@@ -124,25 +159,8 @@ fn gather<I: Index>(
                     *out_v = v;
                 }
             } else {
-                match &mut long {
-                    LongRows::Sort(scratch) => {
-                        prefetch_all(in_val);
-                        scratch.clear();
-                        scratch.extend(in_col.iter().enumerate().map(|(n, &j)| {
-                            (I::from_usize(col_perm[j.to_usize()]), I::from_usize(n))
-                        }));
-                        scratch.sort_unstable_by_key(|&(c, _)| c);
-                        for ((out_c, out_v), &(c, at)) in
-                            seg_col.iter_mut().zip(seg_val).zip(&*scratch)
-                        {
-                            *out_c = c;
-                            *out_v = in_val[at.to_usize()];
-                        }
-                    }
-                    LongRows::Bitmap(marks) => {
-                        ordered_by_bitmap(marks, (in_col, in_val), col_perm, (seg_col, seg_val));
-                    }
-                }
+                prefetch_all(in_val);
+                order_long_row(&mut long, (in_col, in_val), col_perm, (seg_col, seg_val));
             }
             o += in_col.len();
         }
@@ -185,6 +203,69 @@ fn gather<I: Index>(
     Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
 }
 
+/// Scatter paths: input row `i`, in order, has its new columns staged and ordered while it is in
+/// cache, then is written to output row `row_perm[i]`; its long rows are ordered through the
+/// bitmap when `bitmap` is set.
+fn rows_scatter<I: Index>(
+    a: &Csr<I>,
+    row_perm: &[usize],
+    inv_row: &[usize],
+    col_perm: &[usize],
+    bitmap: bool,
+) -> Result<CsrParts<I>, KernelError> {
+    let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
+    let mut col_idx = try_filled(nnz, I::ZERO)?;
+    let mut values = try_filled(nnz, Complex64::default())?;
+    let RowOrder {
+        mut long,
+        network,
+        short,
+    } = RowOrder::new(a, bitmap, true)?;
+    let row_ptr = output_row_ptr(a, inv_row)?;
+    let mut keys = [0u32; 2 * SHORT_ROW];
+    let mut ranks = [0u32; SHORT_ROW];
+    for (i, &r) in row_perm.iter().enumerate() {
+        if let Some(&ahead) = row_perm.get(i + AHEAD) {
+            let ahead = row_ptr[ahead].to_usize();
+            prefetch(&col_idx, ahead);
+            prefetch(&values, ahead);
+            prefetch(&values, ahead + 4);
+        }
+        let (in_col, in_val) = row(a, i);
+        let seg = row_ptr[r].to_usize()..row_ptr[r + 1].to_usize();
+        let (seg_col, seg_val) = (&mut col_idx[seg.clone()], &mut values[seg]);
+        if in_col.len() <= short {
+            for (key, &j) in keys.iter_mut().zip(in_col) {
+                *key = col_perm[j.to_usize()] as u32;
+            }
+            let row_keys = &keys[..in_col.len()];
+            match order_short_row(&keys, in_col.len(), network, &mut ranks) {
+                ShortOrder::InOrder => {
+                    for (out_c, &k) in seg_col.iter_mut().zip(row_keys) {
+                        *out_c = I::from_usize(k as usize);
+                    }
+                    seg_val.copy_from_slice(in_val);
+                }
+                ShortOrder::Sorted(sorted) => {
+                    for ((out_c, out_v), &p) in seg_col.iter_mut().zip(seg_val).zip(&sorted) {
+                        *out_c = I::from_usize((p >> 32) as usize);
+                        *out_v = in_val[p as u32 as usize];
+                    }
+                }
+                ShortOrder::Ranked => {
+                    for ((&k, &v), &rank) in row_keys.iter().zip(in_val).zip(&ranks) {
+                        seg_col[rank as usize] = I::from_usize(k as usize);
+                        seg_val[rank as usize] = v;
+                    }
+                }
+            }
+        } else {
+            order_long_row(&mut long, (in_col, in_val), col_perm, (seg_col, seg_val));
+        }
+    }
+    Ok(CsrParts::new(rows, cols, row_ptr, col_idx, values))
+}
+
 /// Writes the entries of an input row (`row`: its columns and values) to `seg` (the output
 /// segment's columns and values, as long) in increasing order of their new columns
 /// `col_perm[j]`: marks them in `marks`, then reads the marks back in order, leaving both bitmaps
@@ -200,7 +281,6 @@ fn ordered_by_bitmap<I: Index>(
         summary,
         pos,
     } = marks;
-    prefetch_all(in_val);
     for (n, &j) in in_col.iter().enumerate() {
         let c = col_perm[j.to_usize()];
         words[c / 64] |= 1 << (c % 64);
