@@ -265,13 +265,19 @@ fn the_rule_scatters_rows_while_the_output_fits_half_the_llc() {
         llc: 2 << 20,
         line: 64,
     };
-    // Rows of 8 entries: no counting sort. The output's bytes against half the 2 MiB L3, with
-    // the long rows' order (bitmap or comparison sort) kept from the columns.
-    let choose = |cols: usize, out: usize| Path::choose(cols, cols, 8, out, cache);
+    // Rows of cols / 8192 entries: short, and far too many columns for the counting sort. The
+    // output's bytes against half the 2 MiB L3, with the long rows' order (bitmap or comparison
+    // sort) kept from the columns.
+    let choose = |cols: usize, out: usize| Path::choose(cols, cols, 8192, out, cache);
     assert_eq!(choose(65536, 1 << 20), Path::ScatterBitmap);
     assert_eq!(choose(65536, (1 << 20) + 1), Path::Bitmap);
     assert_eq!(choose(65537, 1 << 20), Path::Scatter);
     assert_eq!(choose(65537, (1 << 20) + 1), Path::Gather);
+    // Rows of 33 entries on average are long: gathered whatever the output's size.
+    assert_eq!(
+        Path::choose(65536, 65536, 65536 / 33, 0, cache),
+        Path::Bitmap
+    );
 }
 
 #[test]

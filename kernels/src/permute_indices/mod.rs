@@ -98,16 +98,24 @@
 //! old, new, new, old) permute_indices on powerlaw at 1e6 took 0.83x (64-bit 0.63x), permute
 //! 0.57x (0.61x). A long row reads `cols / 4096 <= llc / 131072` summary words (256 on a 32 MiB L3).
 //!
-//! Rows are scattered rather than gathered while the output (a column index and a value per
+//! Rows are scattered rather than gathered when the average row is short (at most `SHORT_ROW`
+//! entries, the counting sort's test above) and the output (a column index and a value per
 //! entry) fits half the last-level cache, `nnz * (size_of::<I>() + 16) <= llc / 2`: the random
-//! writes then stay in cache, where gathering's random reads stall its copy. On the EPYC at 1e5
-//! entries (2 MB of output), 32-bit, raw, `scatter_probe` with the rule before and after, 5
-//! interleaved pairs of the fastest of 20 calls, after/before median (range): permute banded
-//! 0.81 (0.77-1.14), tensor 0.80 (0.62-0.84), powerlaw 0.87 (0.65-0.90), uniform 0.96
-//! (0.79-1.00); permute_indices banded 0.77 (0.68-1.03), tensor 0.67 (0.46-0.90), powerlaw 0.89
-//! (0.74-1.08), uniform 0.98 (0.77-1.17); 64-bit banded and tensor 0.75-0.88. At 1e6 (20 MB,
-//! past half the 32 MiB L3) scattering measured 0.77-0.80 on permute's banded matrix but
-//! 1.02-1.15 on tensor and 0.94-1.12 elsewhere, so larger outputs are gathered.
+//! writes then stay in cache, where gathering's random reads stall its copy. Measured on the
+//! EPYC, 32-bit, raw, interleaved pairs (5, each the fastest of 10-20 calls), scatter/gather
+//! median (range):
+//!
+//! | matrix | 1e5 (2 MB out) | 3e5 | 6e5 (12 MB) | 1e6 (20 MB) |
+//! |---|---|---|---|---|
+//! | banded | 0.77 (0.68-1.03) | 0.43 (0.36-0.62) | 0.75 (0.40-1.08) | 0.70 (0.48-1.32) |
+//! | tensor | 0.67 (0.46-0.90) | 0.90 (0.62-0.96) | 0.85 (0.77-0.92) | 1.07 (1.01-1.43) |
+//! | uniform (rows of 45-141) | 0.98 (0.77-1.17) | 1.13 (0.87-1.18) | 0.95 (0.94-1.05) | 0.98 (0.96-1.14) |
+//!
+//! (permute_indices; 1e5 with the rule before and after, the others with both paths forced;
+//! uniform at 2e5 1.18). permute at 1e5: banded 0.81, tensor 0.80, powerlaw 0.87. In the bench
+//! (criterion's means, binaries before and after in the order old, new, new, old) at 1e5 raw
+//! took 0.64-0.91x on banded, tensor and powerlaw, both kernels and both widths, and safe
+//! 0.47-0.95x; long-row uniform moved 0.83-1.25x, which is why long rows stay gathered.
 //! [`Plan::with_path`] forces a path (tests, fuzzing, benches).
 //!
 //! Measured at 1e6 entries, 32-bit, raw, with `kernels/examples/scatter_probe.rs` under
@@ -198,7 +206,7 @@ impl Path {
         let long_rows = cells_per_entry.saturating_mul(SHORT_ROW) < cols;
         let streams_fit = rows.max(cols).saturating_mul(2 * cache.line) <= cache.l2 / 6;
         let bitmap = cols.saturating_mul(16) <= cache.llc / 2;
-        let scatter = out_bytes <= cache.llc / 2;
+        let scatter = !long_rows && out_bytes <= cache.llc / 2;
         match (long_rows && streams_fit, bitmap, scatter) {
             (true, _, _) => Path::CountingSort,
             (false, true, true) => Path::ScatterBitmap,
