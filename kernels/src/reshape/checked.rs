@@ -18,7 +18,25 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError>
     let mut row_end = cols;
     for r in 0..in_rows {
         let base = r * in_cols;
-        for k in in_ptr[r].to_usize()..in_ptr[r + 1].to_usize() {
+        let (start, end) = (in_ptr[r].to_usize(), in_ptr[r + 1].to_usize());
+        while base >= row_end {
+            out_row += 1;
+            row_ptr[out_row] = I::from_usize(start);
+            row_end += cols;
+        }
+        if base + in_cols <= row_end {
+            let row_start = row_end - cols;
+            for k in start..end {
+                #[cfg(not(feature = "bug-flat-index-overflow"))]
+                let flat = base + in_col[k].to_usize();
+                // Seeded bug B4 (see the raw variant).
+                #[cfg(feature = "bug-flat-index-overflow")]
+                let flat = I::from_usize(base + in_col[k].to_usize()).to_usize();
+                col_idx[k] = I::from_usize(flat - row_start);
+            }
+            continue;
+        }
+        for k in start..end {
             #[cfg(not(feature = "bug-flat-index-overflow"))]
             let flat = base + in_col[k].to_usize();
             // Seeded bug B4 (see the raw variant): the flat index kept in the index type.

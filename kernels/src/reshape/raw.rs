@@ -29,6 +29,34 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError>
         // SAFETY: `in_ptr` points at `in_rows + 1` row pointers (Csr invariant 2) and r < in_rows.
         let (start, end) =
             unsafe { ((*in_ptr.add(r)).to_usize(), (*in_ptr.add(r + 1)).to_usize()) };
+        // Output rows that begin at or before this input row's first cell begin with its first
+        // entry (every entry so far lies before them).
+        while base >= row_end {
+            out_row += 1;
+            // SAFETY: out_row * cols < row_end <= base < rows * cols, so out_row < rows; capacity
+            // is rows + 1.
+            unsafe { out_ptr.add(out_row).write(I::from_usize(start)) };
+            row_end += cols;
+        }
+        if base + in_cols <= row_end {
+            // The whole input row lies in output row out_row: each column moves by the row's
+            // offset in it, with no walk.
+            let row_start = row_end - cols;
+            for k in start..end {
+                // SAFETY: start <= k < end <= nnz, the length of in_col and the capacity of
+                // out_col (Csr invariant 2); the new column is < cols, which fits I (plan).
+                unsafe {
+                    let col = (*in_col.add(k)).to_usize();
+                    #[cfg(not(feature = "bug-flat-index-overflow"))]
+                    let flat = base + col;
+                    // Seeded bug B4, as below.
+                    #[cfg(feature = "bug-flat-index-overflow")]
+                    let flat = I::from_usize(base + col).to_usize();
+                    out_col.add(k).write(I::from_usize(flat - row_start));
+                }
+            }
+            continue;
+        }
         for k in start..end {
             // SAFETY: start <= k < end <= nnz = col_idx.len() (Csr invariant 2).
             let col = unsafe { *in_col.add(k) }.to_usize();

@@ -26,15 +26,28 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError>
         let (out, rest) = std::mem::take(&mut out_rest).split_at_mut(len);
         let (row, rest_in) = in_rest.split_at(len);
         (out_rest, in_rest) = (rest, rest_in);
-        for (o, &c) in out.iter_mut().zip(row) {
-            let flat = base + c.to_usize();
-            while flat >= row_end {
-                out_row += 1;
-                row_ptr[out_row] = I::from_usize(k);
-                row_end += cols;
+        while base >= row_end {
+            out_row += 1;
+            row_ptr[out_row] = I::from_usize(k);
+            row_end += cols;
+        }
+        if base + a.cols() <= row_end {
+            let row_start = row_end - cols;
+            for (o, &c) in out.iter_mut().zip(row) {
+                *o = I::from_usize(base + c.to_usize() - row_start);
             }
-            *o = I::from_usize(flat - (row_end - cols));
-            k += 1;
+            k += len;
+        } else {
+            for (o, &c) in out.iter_mut().zip(row) {
+                let flat = base + c.to_usize();
+                while flat >= row_end {
+                    out_row += 1;
+                    row_ptr[out_row] = I::from_usize(k);
+                    row_end += cols;
+                }
+                *o = I::from_usize(flat - (row_end - cols));
+                k += 1;
+            }
         }
         base += a.cols();
     }
