@@ -2,7 +2,7 @@
 """Print criterion's results for the kernel benchmarks as a plain table.
 
 usage: scripts/bench_table.py [--since EPOCH] [--dir CRITERION_DIR] [--save FILE] [FILTER]
-       scripts/bench_table.py [FILTER] [--peers PEERS_JSON] --rounds FILE...
+       scripts/bench_table.py [FILTER] [--targets] [--peers PEERS_JSON...] --rounds FILE...
 
 Reads every <dir>/**/new/benchmark.json with an id <kernel>/<family>/<variant>/<index>/<nnz>
 and its estimates.json (mean.point_estimate, ns per call), keeps those whose id matches the
@@ -15,9 +15,17 @@ target/criterion beside this script's repository.
 --rounds N`. --rounds FILE... reads such rounds and prints per kernel, family, index and nnz the
 median over rounds of the ratios checked/raw, safe/raw and raw/memcpy, each with its spread
 (min-max): every ratio is taken within one round, where the variants ran back to back.
---peers PEERS_JSON (written by scripts/peers) adds the fastest peer of each row: the fastest of
-sprs (its median over the rounds), QuTiP and SciPy, its ns per nonzero, and its time over raw's
-median (above 1: raw is faster).
+--peers PEERS_JSON... (written by scripts/peers) adds the fastest peer of each row: the fastest of
+sprs, QuTiP and SciPy by their median ns per nonzero, and peer/raw: in each round the fastest
+peer's time over raw's (above 1: raw is faster), its median over the rounds (min-max). One file
+serves every round; as many files as rounds pair file k with round k (peers timed next to each
+round, so each ratio sees one sitting's load).
+
+--targets (with --rounds and --peers) prints, instead, the goals of the raw kernels (issue 11):
+per row the median ns per nonzero of every variant, peer and floor, then peer/raw, raw/memcpy and
+safe/raw; then per kernel how many rows meet each goal: raw at least 2x faster than the fastest
+peer at 1e6 entries and 1.5x at 1e5 (T1), raw within 4x of the memcpy floor at 1e6, reshape 1.5x
+(T2), and the median safe/raw over the kernel's rows, against 1.10 (T4).
 
 Rows follow the order of the kernels and variants `rawcheck list --json` names
 (scripts/rawcheck_names.py).
@@ -81,6 +89,19 @@ def results_from_json(saved, pattern):
 ROUND_RATIOS = [("checked/raw", "checked", "raw"), ("safe/raw", "safe", "raw"),
                 ("raw/memcpy", "raw", "memcpy")]
 
+# The peers a row's raw time is compared with: sprs from the bench rounds, QuTiP and SciPy from
+# scripts/peers (their ids' variants).
+PEERS = ["sprs", "qutip", "scipy"]
+
+# The pseudo-variant of a round that holds its fastest peer's time (peers_into_rounds).
+BEST_PEER = "fastest peer"
+
+# Issue 11's goals (--targets): (nnz, least peer/raw) of T1; raw/memcpy at most T2_LIMIT at T2_NNZ
+# (reshape, which only rewrites indices, RESHAPE_T2_LIMIT); safe/raw at most T4_LIMIT in the median.
+T1_GOALS = [(1_000_000, 2.0), (100_000, 1.5)]
+T2_NNZ, T2_LIMIT, RESHAPE_T2_LIMIT = 1_000_000, 4.0, 1.5
+T4_LIMIT = 1.10
+
 
 def aggregate(rounds):
     """Per key of the rounds ({key: {variant: ns}} each): the median raw time and, per ratio of
@@ -95,10 +116,33 @@ def aggregate(rounds):
         for name, num, den in ROUND_RATIOS:
             values = [t[num] / t[den] for t in times if num in t and den in t]
             ratios[name] = (statistics.median(values), min(values), max(values)) if values else None
-        sprs = [t["sprs"] for t in times if "sprs" in t]
+        best = [t[BEST_PEER] / t["raw"] for t in times if BEST_PEER in t and "raw" in t]
+        ratios["peer/raw"] = (statistics.median(best), min(best), max(best)) if best else None
+        ns = {v: statistics.median([t[v] for t in times if v in t]) for v in {v for t in times for v in t}}
         summary[key] = {"raw": statistics.median(raw) if raw else None, "rounds": len(times),
-                        "ratios": ratios, "sprs": statistics.median(sprs) if sprs else None}
+                        "ratios": ratios, "ns": ns}
     return summary
+
+
+def peers_into_rounds(rounds, peers):
+    """`rounds` with the Python peers' times ({key: {peer: ns}}, one for all rounds or one per
+    round) added to each round, and each round's fastest peer (sprs of the round, QuTiP, SciPy)
+    as BEST_PEER."""
+    if len(peers) not in (1, len(rounds)):
+        raise ValueError(f"{len(peers)} peers files for {len(rounds)} rounds: give one, or one per round")
+    merged = []
+    for k, r in enumerate(rounds):
+        p = peers[0] if len(peers) == 1 else peers[k]
+        out = {}
+        for key, times in r.items():
+            times = dict(times)
+            times.update(p.get(key, {}))
+            known = [times[n] for n in PEERS if n in times]
+            if known:
+                times[BEST_PEER] = min(known)
+            out[key] = times
+        merged.append(out)
+    return merged
 
 
 def load_peers(path):
@@ -111,31 +155,71 @@ def load_peers(path):
     return peers
 
 
-def fastest_peer(summary_row, peer_times):
-    """(name, ns) of the fastest of sprs (from the rounds) and the Python peers, or None."""
-    candidates = dict(peer_times)
-    if summary_row["sprs"] is not None:
-        candidates["sprs"] = summary_row["sprs"]
+def fastest_peer(summary_row):
+    """(name, median ns) of the fastest of the row's peers, or None."""
+    candidates = {n: t for n, t in summary_row["ns"].items() if n in PEERS}
     return min(candidates.items(), key=lambda kv: kv[1]) if candidates else None
 
 
-def round_rows(summary, peers=None):
-    """Table rows of `summary`; with `peers` ({key: {peer: ns}}), the fastest peer's columns."""
+def sci(n):
+    """A power of ten as the bench ids' sizes are spoken of: 1e6."""
+    return f"{n:.0e}".replace("e+0", "e").replace("e+", "e")
+
+
+def spread(r):
+    """A (median, min, max) ratio as `median (min-max)`, or "-"."""
+    return f"{r[0]:.2f} ({r[1]:.2f}-{r[2]:.2f})" if r else "-"
+
+
+def round_rows(summary, peers=False):
+    """Table rows of `summary`; with `peers`, the fastest peer's columns."""
     for key, s in summary.items():
         kernel, family, index, nnz = key
         raw = f"{s['raw'] / nnz:.3f}" if s["raw"] is not None else "-"
-        cells = []
-        for name, _, _ in ROUND_RATIOS:
-            r = s["ratios"][name]
-            cells.append(f"{r[0]:.2f} ({r[1]:.2f}-{r[2]:.2f})" if r else "-")
-        if peers is not None:
-            best = fastest_peer(s, peers.get(key, {}))
-            if best is None:
-                cells += ["-", "-"]
-            else:
-                ratio = f"{best[1] / s['raw']:.2f}" if s["raw"] else "-"
-                cells += [f"{best[0]} {best[1] / nnz:.3f}", ratio]
+        cells = [spread(s["ratios"][name]) for name, _, _ in ROUND_RATIOS]
+        if peers:
+            best = fastest_peer(s)
+            cells.append(f"{best[0]} {best[1] / nnz:.3f}" if best else "-")
+            cells.append(spread(s["ratios"]["peer/raw"]))
         yield [kernel, family, str(index), str(nnz), str(s["rounds"]), raw] + cells
+
+
+def target_rows(summary):
+    """--targets' table: per row the median ns per nonzero of each variant, floor and peer, then
+    peer/raw, raw/memcpy and safe/raw."""
+    columns = variants() + ["memcpy"] + PEERS
+    for (kernel, family, index, nnz), s in summary.items():
+        ns = [f"{s['ns'][c] / nnz:.2f}" if c in s["ns"] else "-" for c in columns]
+        ratios = [spread(s["ratios"][n]) for n in ("peer/raw", "raw/memcpy", "safe/raw")]
+        yield [kernel, family, str(index), str(nnz)] + ns + ratios
+
+
+def scoreboard(summary):
+    """Per kernel, then "all": [name, T1 at each size, T2, T4] as "met/rows (worst x)" cells
+    (worst: the lowest peer/raw, the highest raw/memcpy) and the median safe/raw."""
+    by_kernel = {}
+    for key, s in summary.items():
+        by_kernel.setdefault(key[0], []).append((key, s))
+    by_kernel["all"] = [item for items in list(by_kernel.values()) for item in items]
+
+    def goal(items, ratio, nnz, met, worst):
+        values = [s["ratios"][ratio][0] for key, s in items if key[3] == nnz and s["ratios"][ratio]]
+        if not values:
+            return "-"
+        return f"{sum(map(met, values))}/{len(values)} (worst {worst(values):.2f})"
+
+    for kernel, items in by_kernel.items():
+        row = [kernel]
+        for nnz, least in T1_GOALS:
+            row.append(goal(items, "peer/raw", nnz, lambda v, least=least: v >= least, min))
+        limit = lambda key: RESHAPE_T2_LIMIT if key[0] == "reshape" else T2_LIMIT
+        t2 = [(key, s) for key, s in items if s["ratios"]["raw/memcpy"] and key[3] == T2_NNZ]
+        met = sum(s["ratios"]["raw/memcpy"][0] <= limit(key) for key, s in t2)
+        worst = max((s["ratios"]["raw/memcpy"][0] for _, s in t2), default=None)
+        row.append(f"{met}/{len(t2)} (worst {worst:.2f})" if t2 else "-")
+        safe = [s["ratios"]["safe/raw"][0] for _, s in items if s["ratios"]["safe/raw"]]
+        row.append(f"{statistics.median(safe):.3f}" if safe else "-")
+        yield row
 
 
 def print_table(header, table, left):
@@ -168,24 +252,40 @@ def main():
     parser.add_argument("--save", type=Path, default=None, help="also write the results as JSON")
     parser.add_argument("--rounds", type=Path, nargs="+", default=None,
                         help="summarise these --save files instead of reading criterion's")
-    parser.add_argument("--peers", type=Path, default=None,
-                        help="with --rounds: peers.json of scripts/peers, for the fastest peer")
+    parser.add_argument("--peers", type=Path, nargs="+", default=None,
+                        help="with --rounds: peers.json of scripts/peers, one or one per round")
+    parser.add_argument("--targets", action="store_true",
+                        help="with --rounds and --peers: the raw kernels' goals, met or not")
     args = parser.parse_args()
     pattern = re.compile(args.filter)
     if args.peers and not args.rounds:
         parser.error("--peers needs --rounds")
+    if args.targets and not args.peers:
+        parser.error("--targets needs --rounds and --peers")
     if args.rounds:
         rounds = [results_from_json(json.loads(f.read_text()), pattern) for f in args.rounds]
-        peers = load_peers(args.peers) if args.peers else None
-        table = list(round_rows(aggregate(rounds), peers))
-        if not table:
+        if args.peers:
+            try:
+                rounds = peers_into_rounds(rounds, [load_peers(f) for f in args.peers])
+            except ValueError as e:
+                parser.error(str(e))
+        summary = aggregate(rounds)
+        if not summary:
             print("no results in the rounds", file=sys.stderr)
             return 1
-        print(f"median over {len(rounds)} rounds (min-max); raw ns/nnz is the median")
+        print(f"median over {len(rounds)} rounds (min-max); ns/nnz are medians")
+        if args.targets:
+            header = ["kernel", "family", "index", "nnz"] + [f"{c} ns/nnz" for c in variants() + ["memcpy"] + PEERS]
+            print_table(header + ["peer/raw", "raw/memcpy", "safe/raw"], list(target_rows(summary)), left=4)
+            print()
+            t1 = [f"T1 {sci(nnz)} (>= {least}x)" for nnz, least in T1_GOALS]
+            t2 = f"T2 {sci(T2_NNZ)} (<= {T2_LIMIT:g}x, reshape {RESHAPE_T2_LIMIT:g}x)"
+            print_table(["kernel"] + t1 + [t2, f"T4 safe/raw (<= {T4_LIMIT:.2f})"], list(scoreboard(summary)), left=1)
+            return 0
         header = ["kernel", "family", "index", "nnz", "rounds", "raw ns/nnz"] + [n for n, _, _ in ROUND_RATIOS]
-        if peers is not None:
+        if args.peers:
             header += ["fastest peer ns/nnz", "peer/raw"]
-        print_table(header, table, left=4)
+        print_table(header, list(round_rows(summary, bool(args.peers))), left=4)
         return 0
     directory = args.dir or default_dir()
     results = load(directory, args.since, pattern)

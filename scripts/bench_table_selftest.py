@@ -59,17 +59,26 @@ class Aggregate(unittest.TestCase):
 
 
 class Peers(unittest.TestCase):
-    def test_the_fastest_peer_is_named_with_its_ratio_to_raw(self):
-        rounds = [{KEY: {"raw": 100, "sprs": 300}}, {KEY: {"raw": 200, "sprs": 250}}]
-        s = bt.aggregate(rounds)
-        self.assertEqual(s[KEY]["sprs"], 275)
-        row = next(bt.round_rows(s, {KEY: {"qutip": 270, "scipy": 400}}))
-        # raw's median is 150 ns: QuTiP (270) is the fastest peer, 1.8x raw's time.
-        self.assertEqual(row[-2:], ["qutip 0.270", "1.80"])
-        row = next(bt.round_rows(s, {}))
-        self.assertEqual(row[-2:], ["sprs 0.275", "1.83"])
-        none = next(bt.round_rows(bt.aggregate([{KEY: {"raw": 1}}]), {}))
+    ROUNDS = [{KEY: {"raw": 100, "sprs": 300}}, {KEY: {"raw": 200, "sprs": 250}},
+              {KEY: {"raw": 100, "sprs": 260}}]
+
+    def test_one_peers_file_serves_every_round_and_each_ratio_is_taken_in_its_round(self):
+        s = bt.aggregate(bt.peers_into_rounds(self.ROUNDS, [{KEY: {"qutip": 270}}]))
+        # Per round the fastest peer over raw: 270/100, 250/200, 260/100. By median time sprs
+        # (260) beats QuTiP (270).
+        row = next(bt.round_rows(s, peers=True))
+        self.assertEqual(row[-2:], ["sprs 0.260", "2.60 (1.25-2.70)"])
+        none = next(bt.round_rows(bt.aggregate(bt.peers_into_rounds([{KEY: {"raw": 1}}], [{}])), peers=True))
         self.assertEqual(none[-2:], ["-", "-"])
+
+    def test_peers_files_pair_with_the_rounds_in_turn(self):
+        peers = [{KEY: {"qutip": 150}}, {KEY: {"qutip": 600}}, {KEY: {"qutip": 100}}]
+        s = bt.aggregate(bt.peers_into_rounds(self.ROUNDS, peers))
+        # Round by round: QuTiP 150/100, sprs 250/200, QuTiP 100/100.
+        row = next(bt.round_rows(s, peers=True))
+        self.assertEqual(row[-2:], ["qutip 0.150", "1.25 (1.00-1.50)"])
+        with self.assertRaises(ValueError):
+            bt.peers_into_rounds(self.ROUNDS, peers[:2])
 
     def test_peers_json_is_read_by_id(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -119,6 +128,49 @@ class Files(unittest.TestCase):
         line = next(l for l in out.splitlines() if l.startswith("transpose"))
         self.assertIn("1.20 (1.10-1.30)", line)
         self.assertIn("2.00 (2.00-2.00)", line)
+
+
+class Targets(unittest.TestCase):
+    @staticmethod
+    def summary():
+        def key(kernel, family, nnz):
+            return (kernel, family, 32, nnz)
+        one_round = {
+            key("transpose", "uniform", 10**6): {"raw": 100, "safe": 105, "memcpy": 30, "qutip": 250},
+            key("transpose", "banded", 10**6): {"raw": 100, "safe": 130, "memcpy": 20, "qutip": 150},
+            key("transpose", "banded", 10**5): {"raw": 10, "safe": 10, "memcpy": 4, "scipy": 14},
+            key("reshape", "uniform", 10**6): {"raw": 100, "safe": 100, "memcpy": 80},
+            key("reshape", "banded", 10**6): {"raw": 100, "safe": 120, "memcpy": 50},
+        }
+        return bt.aggregate(bt.peers_into_rounds([one_round], [{}]))
+
+    def test_each_kernel_counts_the_rows_that_meet_each_goal(self):
+        board = {row[0]: row[1:] for row in bt.scoreboard(self.summary())}
+        self.assertEqual(board["transpose"], ["1/2 (worst 1.50)", "0/1 (worst 1.40)", "1/2 (worst 5.00)", "1.050"])
+        # reshape's floor is 1.5x memcpy, not 4x: 1.25 meets it, 2.00 does not; it has no peers.
+        self.assertEqual(board["reshape"], ["-", "-", "1/2 (worst 2.00)", "1.100"])
+        self.assertEqual(board["all"], ["1/2 (worst 1.50)", "0/1 (worst 1.40)", "2/4 (worst 5.00)", "1.050"])
+
+    def test_the_targets_command_prints_the_rows_and_the_scoreboard(self):
+        big = ("transpose", "uniform", 32, 10**6)
+        with tempfile.TemporaryDirectory() as tmp:
+            rounds, peers = [], []
+            for k, qutip in enumerate((3e8, 1.5e8)):
+                f = Path(tmp, f"round{k}.json")
+                times = {"raw": 1e8, "checked": 1.1e8, "safe": 1e8, "memcpy": 5e7}
+                f.write_text(json.dumps(bt.results_to_json({big: times})))
+                rounds.append(str(f))
+                g = Path(tmp, f"peers{k}.json")
+                g.write_text(json.dumps({"results": [{"id": "transpose/uniform/qutip/32/1000000", "ns": qutip}]}))
+                peers.append(str(g))
+            out = subprocess.run([sys.executable, str(HERE / "bench_table.py"), "--targets", "--peers", *peers,
+                                  "--rounds", *rounds], check=True, capture_output=True, text=True).stdout
+        row, board = [l.split() for l in out.splitlines() if l.startswith("transpose")]
+        # ns/nnz of raw, checked, safe, memcpy, sprs, QuTiP, SciPy; then peer/raw (3.00 and 1.50
+        # in turn), raw/memcpy and safe/raw.
+        self.assertEqual(row[4:11], ["100.00", "110.00", "100.00", "50.00", "-", "225.00", "-"])
+        self.assertEqual(" ".join(row[11:]), "2.25 (1.50-3.00) 2.00 (2.00-2.00) 1.00 (1.00-1.00)")
+        self.assertEqual(" ".join(board), "transpose 1/1 (worst 2.25) - 1/1 (worst 2.00) 1.000")
 
 
 if __name__ == "__main__":
