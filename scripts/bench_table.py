@@ -155,6 +155,16 @@ def load_peers(path):
     return peers
 
 
+def read_input(path, read):
+    """`read(path)`, or exit with one `error:` line naming the file when it cannot be read or is
+    not what `read` expects (a round of --save or a peers.json)."""
+    try:
+        return read(path)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError,
+            AttributeError) as e:
+        sys.exit(f"error: {path}: not a readable rounds or peers file ({type(e).__name__}: {e})")
+
+
 def fastest_peer(summary_row):
     """(name, median ns) of the fastest of the row's peers, or None."""
     candidates = {n: t for n, t in summary_row["ns"].items() if n in PEERS}
@@ -263,10 +273,11 @@ def main():
     if args.targets and not args.peers:
         parser.error("--targets needs --rounds and --peers")
     if args.rounds:
-        rounds = [results_from_json(json.loads(f.read_text()), pattern) for f in args.rounds]
+        rounds = [read_input(f, lambda f: results_from_json(json.loads(f.read_text()), pattern))
+                  for f in args.rounds]
         if args.peers:
             try:
-                rounds = peers_into_rounds(rounds, [load_peers(f) for f in args.peers])
+                rounds = peers_into_rounds(rounds, [read_input(f, load_peers) for f in args.peers])
             except ValueError as e:
                 parser.error(str(e))
         summary = aggregate(rounds)

@@ -130,6 +130,28 @@ class Files(unittest.TestCase):
         self.assertIn("2.00 (2.00-2.00)", line)
 
 
+class BadInput(unittest.TestCase):
+    def test_an_unreadable_or_malformed_file_is_one_error_line(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            good = Path(tmp, "round.json")
+            good.write_text(json.dumps(bt.results_to_json(round_of(1, 100, 110, 100, 50))))
+            cases = {"missing.json": None, "empty.json": "", "list.json": "[1, 2]",
+                     "badid.json": json.dumps({"results": [{"id": "a/b", "ns": 1}]})}
+            for name, text in cases.items():
+                bad = Path(tmp, name)
+                if text is not None:
+                    bad.write_text(text)
+                for argv in (["--rounds", str(bad)], ["--peers", str(bad), "--rounds", str(good)]):
+                    with self.subTest(name=name, argv=argv[0]):
+                        run = subprocess.run([sys.executable, str(HERE / "bench_table.py"), *argv],
+                                             capture_output=True, text=True)
+                        self.assertEqual(run.returncode, 1)
+                        self.assertEqual(run.stdout, "")
+                        lines = run.stderr.splitlines()
+                        self.assertEqual(len(lines), 1, run.stderr)
+                        self.assertTrue(lines[0].startswith(f"error: {bad}:"), lines[0])
+
+
 class Targets(unittest.TestCase):
     @staticmethod
     def summary():
