@@ -217,23 +217,24 @@ fn the_rule_counting_sorts_long_rows_whose_buckets_fit_the_l2() {
     // bytes); one more does not.
     let (fits, too_many) = (1365, 1366);
     // Average rows of 33 entries (cells per entry = cols / 33) are long, of 32 are not.
-    let choose =
-        |dim: usize, per_row: usize| Path::choose(dim, dim, dim / per_row, HUGE_OUTPUT, cache);
+    let choose = |dim: usize, per_row: usize| {
+        Path::choose(dim, dim, dim / per_row, per_row, HUGE_OUTPUT, cache)
+    };
     assert_eq!(choose(1024, 33), Path::CountingSort);
     assert_eq!(choose(1024, 32), Path::Bitmap);
     assert_eq!(choose(fits, 1000), Path::CountingSort);
     assert_eq!(choose(too_many, 1000), Path::Bitmap);
     // The larger side counts: a dense wide matrix with few rows still opens `cols` streams.
     assert_eq!(
-        Path::choose(10, too_many, 1, HUGE_OUTPUT, cache),
+        Path::choose(10, too_many, 1, 10, HUGE_OUTPUT, cache),
         Path::Bitmap
     );
     assert_eq!(
-        Path::choose(10, fits, 1, HUGE_OUTPUT, cache),
+        Path::choose(10, fits, 1, 10, HUGE_OUTPUT, cache),
         Path::CountingSort
     );
     // The counting sort comes first whatever the output's size.
-    assert_eq!(Path::choose(10, fits, 1, 0, cache), Path::CountingSort);
+    assert_eq!(Path::choose(10, fits, 1, 10, 0, cache), Path::CountingSort);
 }
 
 #[test]
@@ -246,13 +247,14 @@ fn the_rule_orders_long_rows_by_bitmap_while_16_bytes_a_column_fit_half_the_llc(
     };
     // 65536 columns of 16 bytes fill half the 2 MiB L3 exactly; rows of 8 or 1000 entries.
     for per_row in [8, 1000] {
-        let choose = |dim: usize| Path::choose(dim, dim, dim / per_row, HUGE_OUTPUT, cache);
+        let choose =
+            |dim: usize| Path::choose(dim, dim, dim / per_row, per_row, HUGE_OUTPUT, cache);
         assert_eq!(choose(65536), Path::Bitmap, "{per_row}");
         assert_eq!(choose(65537), Path::Gather, "{per_row}");
     }
     // Only the columns count: a tall matrix with few columns still orders by bitmap.
     assert_eq!(
-        Path::choose(1 << 20, 65536, 1 << 10, HUGE_OUTPUT, cache),
+        Path::choose(1 << 20, 65536, 1 << 10, 64, HUGE_OUTPUT, cache),
         Path::Bitmap
     );
 }
@@ -268,14 +270,22 @@ fn the_rule_scatters_rows_while_the_output_fits_half_the_llc() {
     // Rows of cols / 8192 entries: short, and far too many columns for the counting sort. The
     // output's bytes against half the 2 MiB L3, with the long rows' order (bitmap or comparison
     // sort) kept from the columns.
-    let choose = |cols: usize, out: usize| Path::choose(cols, cols, 8192, out, cache);
+    // A longest row of 9 entries: past the network, so the output's bound is half the LLC.
+    let choose = |cols: usize, out: usize| Path::choose(cols, cols, 8192, 9, out, cache);
     assert_eq!(choose(65536, 1 << 20), Path::ScatterBitmap);
     assert_eq!(choose(65536, (1 << 20) + 1), Path::Bitmap);
     assert_eq!(choose(65537, 1 << 20), Path::Scatter);
     assert_eq!(choose(65537, (1 << 20) + 1), Path::Gather);
+    // Rows of at most 8 entries (the network's) scatter while the output fits four LLCs.
+    let network = |cols: usize, out: usize| Path::choose(cols, cols, 8192, 8, out, cache);
+    assert_eq!(network(65536, (1 << 20) + 1), Path::ScatterBitmap);
+    assert_eq!(network(65536, 8 << 20), Path::ScatterBitmap);
+    assert_eq!(network(65536, (8 << 20) + 1), Path::Bitmap);
+    assert_eq!(network(65537, 8 << 20), Path::Scatter);
+    assert_eq!(network(65537, (8 << 20) + 1), Path::Gather);
     // Rows of 33 entries on average are long: gathered whatever the output's size.
     assert_eq!(
-        Path::choose(65536, 65536, 65536 / 33, 0, cache),
+        Path::choose(65536, 65536, 65536 / 33, 33, 0, cache),
         Path::Bitmap
     );
 }

@@ -100,8 +100,10 @@
 //!
 //! Rows are scattered rather than gathered when the average row is short (at most `SHORT_ROW`
 //! entries, the counting sort's test above) and the output (a column index and a value per
-//! entry) fits half the last-level cache, `nnz * (size_of::<I>() + 16) <= llc / 2`: the random
-//! writes then stay in cache, where gathering's random reads stall its copy. Measured on the
+//! entry) fits half the last-level cache, `nnz * (size_of::<I>() + 16) <= llc / 2`, or four
+//! times the last-level cache when every row fits the network (below). Within half the
+//! last-level cache the random writes stay in cache, where gathering's random reads stall its
+//! copy. Measured on the
 //! EPYC, 32-bit, raw, interleaved pairs (5, each the fastest of 10-20 calls), scatter/gather
 //! median (range):
 //!
@@ -116,6 +118,26 @@
 //! (criterion's means, binaries before and after in the order old, new, new, old) at 1e5 raw
 //! took 0.64-0.91x on banded, tensor and powerlaw, both kernels and both widths, and safe
 //! 0.47-0.95x; long-row uniform moved 0.83-1.25x, which is why long rows stay gathered.
+//!
+//! Past half the last-level cache, rows that all fit the network (at most `NETWORK_ROW`
+//! entries) are still scattered while the output fits `NETWORK_SCATTER_LLCS` (4) times the
+//! last-level cache: their order is a few branch-free instructions, so the row scatter keeps its
+//! cheaper random writes, where ranked rows (whose ordering fills the reorder window between the
+//! misses) gather. Measured on the EPYC (32 MiB L3), permute_indices, raw, both paths forced,
+//! 4 interleaved rounds at 1e6 and 2e6 (2 at 4e6 and 1e7), each the fastest of 10 (5) calls,
+//! scatter/gather median (range):
+//!
+//! | matrix | 1e6 (20 / 24 MB out) | 2e6 | 4e6 (80 / 96 MB) | 1e7 (200 / 240 MB) |
+//! |---|---|---|---|---|
+//! | banded 32-bit (rows of 7) | 0.67 (0.58-0.69) | 0.78 (0.73-0.80) | 0.58-0.80 | 1.65-1.68 |
+//! | banded 64-bit | 0.74 (0.64-0.76) | 0.90 (0.85-0.95) | 0.71-0.74 | 1.16-1.18 |
+//! | tensor 32 / 64-bit (rows of 1-120) | 1.03 / 1.08 | 1.03 / 1.01 | | |
+//! | powerlaw 32 / 64-bit | 0.99 / 1.07 | 1.06 / 1.09 | | |
+//!
+//! The crossover lies between 2.5 and 6 times the L3; the bound takes 4. In the bench at 1e6
+//! (criterion's means, binaries before and after in the order old, new, new, old), banded
+//! took 0.47-0.88x raw, 0.55-0.75x safe and 0.40-0.54x checked, both kernels and both widths;
+//! tensor, whose path did not change, moved 0.87-1.35x (the noise of that sitting).
 //! [`Plan::with_path`] forces a path (tests, fuzzing, benches).
 //!
 //! Measured at 1e6 entries, 32-bit, raw, with `kernels/examples/scatter_probe.rs` under
@@ -194,19 +216,23 @@ impl Path {
     ];
 
     /// The path rule for a `rows x cols` matrix with `cells_per_entry = rows * cols / nnz`,
-    /// whose output takes `out_bytes` (column indices and values; see the
-    /// [module documentation](self)).
+    /// whose longest row holds `longest_row` entries and whose output takes `out_bytes` (column
+    /// indices and values; see the [module documentation](self)).
     pub fn choose(
         rows: usize,
         cols: usize,
         cells_per_entry: usize,
+        longest_row: usize,
         out_bytes: usize,
         cache: CacheSizes,
     ) -> Path {
         let long_rows = cells_per_entry.saturating_mul(SHORT_ROW) < cols;
         let streams_fit = rows.max(cols).saturating_mul(2 * cache.line) <= cache.l2 / 6;
         let bitmap = cols.saturating_mul(16) <= cache.llc / 2;
-        let scatter = !long_rows && out_bytes <= cache.llc / 2;
+        let network_rows = longest_row <= NETWORK_ROW;
+        let scatter = !long_rows
+            && (out_bytes <= cache.llc / 2
+                || network_rows && out_bytes <= cache.llc.saturating_mul(NETWORK_SCATTER_LLCS));
         match (long_rows && streams_fit, bitmap, scatter) {
             (true, _, _) => Path::CountingSort,
             (false, true, true) => Path::ScatterBitmap,
@@ -231,6 +257,7 @@ impl Path {
                 a.rows(),
                 a.cols(),
                 cells_per_entry,
+                longest_row(a.row_ptr()),
                 out_bytes,
                 CacheSizes::get(),
             )
@@ -388,6 +415,10 @@ pub(crate) const AHEAD: usize = 8;
 /// The longest rows [`sort_eight`] orders: when no row of the matrix is longer, every short row
 /// goes through the network, else through [`rank_short_row`].
 pub(crate) const NETWORK_ROW: usize = 8;
+
+/// How many times the last-level cache the output of a matrix whose rows all fit the network may
+/// take and still be scattered ([`Path::choose`]; the crossover is measured in the module docs).
+const NETWORK_SCATTER_LLCS: usize = 4;
 
 /// How a staged short row is to be written out, from [`order_short_row`].
 pub(crate) enum ShortOrder {
