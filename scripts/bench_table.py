@@ -111,16 +111,12 @@ def aggregate(rounds):
     summary = {}
     for key in keys:
         times = [r[key] for r in rounds if key in r]
-        raw = [t["raw"] for t in times if "raw" in t]
         ratios = {}
-        for name, num, den in ROUND_RATIOS:
+        for name, num, den in ROUND_RATIOS + [("peer/raw", BEST_PEER, "raw")]:
             values = [t[num] / t[den] for t in times if num in t and den in t]
             ratios[name] = (statistics.median(values), min(values), max(values)) if values else None
-        best = [t[BEST_PEER] / t["raw"] for t in times if BEST_PEER in t and "raw" in t]
-        ratios["peer/raw"] = (statistics.median(best), min(best), max(best)) if best else None
         ns = {v: statistics.median([t[v] for t in times if v in t]) for v in {v for t in times for v in t}}
-        summary[key] = {"raw": statistics.median(raw) if raw else None, "rounds": len(times),
-                        "ratios": ratios, "ns": ns}
+        summary[key] = {"raw": ns.get("raw"), "rounds": len(times), "ratios": ratios, "ns": ns}
     return summary
 
 
@@ -213,20 +209,18 @@ def scoreboard(summary):
     by_kernel["all"] = [item for items in list(by_kernel.values()) for item in items]
 
     def goal(items, ratio, nnz, met, worst):
-        values = [s["ratios"][ratio][0] for key, s in items if key[3] == nnz and s["ratios"][ratio]]
-        if not values:
+        cells = [(key, s["ratios"][ratio][0]) for key, s in items if key[3] == nnz and s["ratios"][ratio]]
+        if not cells:
             return "-"
-        return f"{sum(map(met, values))}/{len(values)} (worst {worst(values):.2f})"
+        values = [v for _, v in cells]
+        return f"{sum(met(key, v) for key, v in cells)}/{len(cells)} (worst {worst(values):.2f})"
 
     for kernel, items in by_kernel.items():
         row = [kernel]
         for nnz, least in T1_GOALS:
-            row.append(goal(items, "peer/raw", nnz, lambda v, least=least: v >= least, min))
+            row.append(goal(items, "peer/raw", nnz, lambda _, v, least=least: v >= least, min))
         limit = lambda key: RESHAPE_T2_LIMIT if key[0] == "reshape" else T2_LIMIT
-        t2 = [(key, s) for key, s in items if s["ratios"]["raw/memcpy"] and key[3] == T2_NNZ]
-        met = sum(s["ratios"]["raw/memcpy"][0] <= limit(key) for key, s in t2)
-        worst = max((s["ratios"]["raw/memcpy"][0] for _, s in t2), default=None)
-        row.append(f"{met}/{len(t2)} (worst {worst:.2f})" if t2 else "-")
+        row.append(goal(items, "raw/memcpy", T2_NNZ, lambda key, v: v <= limit(key), max))
         safe = [s["ratios"]["safe/raw"][0] for _, s in items if s["ratios"]["safe/raw"]]
         row.append(f"{statistics.median(safe):.3f}" if safe else "-")
         yield row

@@ -198,10 +198,10 @@ fn rows(p: &Prepared, a: &Csr<u32>, scatter: bool) -> Moved {
         p.inv_row.as_ptr(),
         p.col_perm.as_ptr(),
     );
+    // Input row i spans start..start + len within 0..nnz (Csr invariants), output row r as long
+    // from at; the output rows tile 0..nnz = the capacity, so every slot is written once.
     // SAFETY: n < rows, the length of row_perm and inv_row, both permutations of 0..rows, so
-    // n + AHEAD (when < rows), i and r index the rows + 1 entries of both row pointers; input
-    // row i spans start..start + len within 0..nnz (Csr invariants), output row r as long from
-    // at, and the output rows tile 0..nnz = the capacity, so every slot is written once; every
+    // n + AHEAD (when < rows), i and r index the rows + 1 entries of both row pointers; every
     // input column is < cols = col_perm.len() and col_perm[j] < cols fits u32 (a u32 matrix).
     unsafe {
         for n in 0..rows {
