@@ -26,7 +26,8 @@
 //! Arguments: `FLOOR KERNEL FAMILY NNZ REPEATS`, `KERNEL` being `transpose`, `permute` (the
 //! subsystems reversed, as in the bench) or `permute_indices` (the bench's seeded permutations),
 //! `FLOOR` one of the above (`entries` for transpose only, the row floors for the permutes only).
-//! Indices are 32-bit, as in the bench's 32 cells.
+//! Indices are 32-bit, as in the bench's 32 cells. `floor_probe list` prints each kernel's
+//! floors as JSON; `scripts/floors` runs them all beside the raw kernels and tabulates them.
 #![allow(
     unsafe_code,
     reason = "floors in raw pointers, as the raw kernels are; a SAFETY comment on each block"
@@ -242,9 +243,70 @@ fn rows(p: &Prepared, a: &Csr<u32>, scatter: bool) -> Moved {
     }
 }
 
+/// A floor: what the kernel's formulation costs with its computing and sorting done beforehand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Floor {
+    /// transpose's one-pass scatter to precomputed destinations.
+    Entries,
+    /// The row move reading input rows in output order.
+    RowsGather,
+    /// The row move writing each input row at its output place.
+    RowsScatter,
+    /// The entries' column indices and values copied.
+    Memcpy,
+}
+
+impl Floor {
+    const ALL: [Floor; 4] = [
+        Floor::Entries,
+        Floor::RowsGather,
+        Floor::RowsScatter,
+        Floor::Memcpy,
+    ];
+
+    /// The floor's name on the command line.
+    fn name(self) -> &'static str {
+        match self {
+            Floor::Entries => "entries",
+            Floor::RowsGather => "rows-gather",
+            Floor::RowsScatter => "rows-scatter",
+            Floor::Memcpy => "memcpy",
+        }
+    }
+
+    /// Whether this floor belongs to `kernel`'s formulation.
+    fn fits(self, kernel: Kernel) -> bool {
+        match self {
+            Floor::Entries => kernel == Kernel::Transpose,
+            Floor::RowsGather | Floor::RowsScatter => {
+                matches!(kernel, Kernel::Permute | Kernel::PermuteIndices)
+            }
+            Floor::Memcpy => true,
+        }
+    }
+}
+
+/// The kernels with floors, each with its floors, as JSON (`floor_probe list`, read by
+/// `scripts/floors`).
+fn list() -> String {
+    let kernels: Vec<String> = Kernel::ALL
+        .into_iter()
+        .filter(|&k| Floor::Entries.fits(k) || Floor::RowsGather.fits(k))
+        .map(|k| {
+            let floors: Vec<String> = Floor::ALL
+                .into_iter()
+                .filter(|f| f.fits(k))
+                .map(|f| format!("\"{}\"", f.name()))
+                .collect();
+            format!("\"{k}\": [{}]", floors.join(", "))
+        })
+        .collect();
+    format!("{{{}}}", kernels.join(", "))
+}
+
 /// The command line: the floor, the kernel whose maps it uses, the matrix, the calls.
 struct Args {
-    floor: String,
+    floor: Floor,
     kernel: Kernel,
     spec: Spec,
     repeats: usize,
@@ -252,22 +314,20 @@ struct Args {
 
 fn parse(argv: &[String]) -> Result<Args, String> {
     let [floor, kernel, family, nnz, repeats] = argv else {
-        return Err("expected FLOOR KERNEL FAMILY NNZ REPEATS".into());
+        return Err("expected FLOOR KERNEL FAMILY NNZ REPEATS, or list".into());
     };
     let number = |what: &str, s: &str| s.parse::<usize>().map_err(|e| format!("{what} {s:?}: {e}"));
     let kernel: Kernel = kernel.parse().map_err(|e| format!("{e}"))?;
-    let fits = match floor.as_str() {
-        "entries" => kernel == Kernel::Transpose,
-        "rows-gather" | "rows-scatter" => kernel != Kernel::Transpose,
-        "memcpy" => true,
-        other => return Err(format!("unknown floor {other:?}")),
-    };
-    if !fits {
-        return Err(format!("the {floor} floor is not {kernel}'s"));
+    let floor = Floor::ALL
+        .into_iter()
+        .find(|f| f.name() == floor)
+        .ok_or_else(|| format!("unknown floor {floor:?}"))?;
+    if !floor.fits(kernel) {
+        return Err(format!("the {} floor is not {kernel}'s", floor.name()));
     }
     let family: Family = family.parse().map_err(|e| format!("{e}"))?;
     Ok(Args {
-        floor: floor.clone(),
+        floor,
         kernel,
         spec: Spec::new(family, number("NNZ", nnz)?),
         repeats: number("REPEATS", repeats)?,
@@ -309,7 +369,7 @@ fn check(args: &Args, a: &Csr<u32>, p: &Prepared, moved: &Moved) -> Result<(), S
     if col_idx != want.col_idx() || values != want.values() {
         return Err(format!(
             "the {} floor's entries differ from the kernel's",
-            args.floor
+            args.floor.name()
         ));
     }
     Ok(())
@@ -327,18 +387,18 @@ fn run(args: &Args) -> Result<(f64, u64), String> {
     let (mut fastest, mut sum) = (f64::INFINITY, 0u64);
     for call in 1..=args.repeats {
         let start = Instant::now();
-        let moved = match args.floor.as_str() {
-            "entries" => entries(&prepared, a.values()),
-            "rows-gather" => rows(&prepared, &a, false),
-            "rows-scatter" => rows(&prepared, &a, true),
-            _ => Moved {
+        let moved = match args.floor {
+            Floor::Entries => entries(&prepared, a.values()),
+            Floor::RowsGather => rows(&prepared, &a, false),
+            Floor::RowsScatter => rows(&prepared, &a, true),
+            Floor::Memcpy => Moved {
                 row_ptr: Vec::new(),
                 col_idx: a.col_idx().to_vec(),
                 values: a.values().to_vec(),
             },
         };
         fastest = fastest.min(start.elapsed().as_secs_f64() * 1e9 / a.nnz().max(1) as f64);
-        if call == args.repeats && args.floor != "memcpy" {
+        if call == args.repeats && args.floor != Floor::Memcpy {
             check(args, &a, &prepared, &moved)?;
         }
         let mid = moved.col_idx.len() / 2;
@@ -352,6 +412,10 @@ fn run(args: &Args) -> Result<(f64, u64), String> {
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv == ["list"] {
+        println!("{}", list());
+        return ExitCode::SUCCESS;
+    }
     match parse(&argv).and_then(|args| run(&args)) {
         Ok((fastest, check)) => {
             println!("fastest run {fastest:.2} ns per nonzero (checksum {check:x})");
