@@ -147,6 +147,25 @@ fn tensor_factors_move_with_the_order() {
 }
 
 #[test]
+fn rows_of_exactly_the_rank_sort_limit_and_one_more() {
+    // 80 x 80 over dims [8, 10], one row of 32 entries (ranked: permute's limit) or 33 (ordered
+    // as a long row), swapped subsystems: column (x, y) goes to (y, x), out of order in the row.
+    for len in [32, 33] {
+        let t: Vec<_> = (0..len)
+            .map(|j| (3, 2 * j + 1, Complex64::new(j as f64, 0.25)))
+            .collect();
+        let a = Csr::<u64>::from_triplets(80, 80, &t).unwrap();
+        let want = Dense::from_csr(&a)
+            .permute(&[8, 10], &[1, 0])
+            .to_csr::<u64>()
+            .unwrap();
+        for (what, got) in every_path(&a, &[8, 10], &[1, 0]) {
+            assert_bitwise_eq(&got, &want, &format!("{len} entries, {what}"));
+        }
+    }
+}
+
+#[test]
 fn scalars_and_trivial_orders() {
     let one = Csr::<u64>::from_triplets(1, 1, &[(0, 0, Complex64::new(2.0, -1.0))]).unwrap();
     let a = block(6, 6, 3.0);

@@ -12,7 +12,7 @@ use rawcheck_kernels::permute_indices::{Path, Plan};
 use rawcheck_kernels::{Csr, Index, KernelError, Variant, permute_indices};
 
 /// Largest side of the sparse matrices that reach the long-row limit of the rank sort.
-const SPARSE_DIM: usize = if cfg!(miri) { 6 } else { 48 };
+const SPARSE_DIM: usize = if cfg!(miri) { 6 } else { 80 };
 
 /// A matrix with a row permutation and a column permutation of its shape.
 fn with_permutations(
@@ -25,7 +25,7 @@ fn with_permutations(
 }
 
 /// A sparse matrix up to `SPARSE_DIM` square: a few scattered entries, sometimes one long row
-/// (around the 32-entry limit of the gather path's rank sort), so both sorts and their
+/// (up to 80 entries, across the 64-entry limit of the rank sort), so both orders and their
 /// boundary are hit.
 fn sparse_matrix() -> impl Strategy<Value = Csr<u64>> {
     (1..=SPARSE_DIM, 1..=SPARSE_DIM)
@@ -124,15 +124,15 @@ proptest! {
 
 #[test]
 fn rows_of_exactly_the_rank_sort_limit_and_one_more() {
-    // 80 x 80 with a single row of 32 (rank sort: all four lane groups) or 33 entries (sorted as
-    // pairs, or through the bitmap): reversed columns, every entry's rank moves.
-    for len in [32, 33] {
+    // 140 x 140 with a single row of 64 (rank sort: all eight lane groups) or 65 entries (sorted
+    // as pairs, or through the bitmap): reversed columns, every entry's rank moves.
+    for len in [64, 65] {
         let t: Vec<_> = (0..len)
             .map(|j| (5, 2 * j, Complex64::new(j as f64, -1.0)))
             .collect();
-        let a = Csr::<u64>::from_triplets(80, 80, &t).unwrap();
-        let rows: Vec<usize> = (0..80).map(|i| (i + 7) % 80).collect();
-        let cols: Vec<usize> = (0..80).rev().collect();
+        let a = Csr::<u64>::from_triplets(140, 140, &t).unwrap();
+        let rows: Vec<usize> = (0..140).map(|i| (i + 7) % 140).collect();
+        let cols: Vec<usize> = (0..140).rev().collect();
         check_all_variants(&a, &rows, &cols);
     }
 }
@@ -293,13 +293,13 @@ fn the_rule_scatters_rows_while_the_output_fits_half_the_llc() {
 #[test]
 fn long_rows_spread_over_several_summary_words() {
     // 3 x 8200 (Miri: 3 x 4200): 129 bitmap words, three summary words (Miri: 66 and two). Row
-    // 1 holds 40 entries spread over all of them, row 2 one short run of 33 columns, row 0
-    // nothing.
+    // 1 holds 80 entries spread over all of them, row 2 one short run of 65 columns (both past
+    // the rank sort's 64), row 0 nothing.
     let cols = if cfg!(miri) { 4200 } else { 8200 };
-    let mut t: Vec<_> = (0..40)
-        .map(|j| (1, j * (cols / 40), Complex64::new(j as f64, 0.5)))
+    let mut t: Vec<_> = (0..80)
+        .map(|j| (1, j * (cols / 80), Complex64::new(j as f64, 0.5)))
         .collect();
-    t.extend((0..33).map(|j| (2, 4090 + j, Complex64::new(-(j as f64), 2.0))));
+    t.extend((0..65).map(|j| (2, 4070 + j, Complex64::new(-(j as f64), 2.0))));
     let a = Csr::<u64>::from_triplets(3, cols, &t).unwrap();
     let (rows, cols) = index_permutations(3, cols, DEFAULT_SEED);
     check_all_variants(&a, &rows, &cols);

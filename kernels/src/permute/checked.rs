@@ -3,6 +3,7 @@
 
 use super::Plan;
 use crate::alloc::try_filled;
+use crate::permute_indices::DIGITS_SHORT_ROW;
 use crate::permute_indices::checked::scatter;
 use crate::{CsrParts, Index, KernelError};
 
@@ -33,5 +34,5 @@ pub fn permute<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError>
         }
     }
     let (rows, cols) = plan.scatter_axes(&p);
-    scatter(plan.input(), rows, cols, plan.path())
+    scatter(plan.input(), rows, cols, plan.path(), DIGITS_SHORT_ROW)
 }

@@ -6,6 +6,7 @@
 
 use super::Plan;
 use crate::alloc::{try_filled, try_with_capacity};
+use crate::permute_indices::DIGITS_SHORT_ROW;
 use crate::permute_indices::raw::scatter;
 use crate::{CsrParts, Index, KernelError};
 
@@ -44,5 +45,5 @@ pub fn permute<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError>
     // SAFETY: the walk maps the multi-indices over dims one to one onto those of the permuted
     // shape, so p is a permutation of 0..size; the plan checked that size is the length of every
     // axis given p, and the other axis has length 1, where [0] is the permutation.
-    unsafe { scatter(plan.input(), rows, cols, plan.path()) }
+    unsafe { scatter(plan.input(), rows, cols, plan.path(), DIGITS_SHORT_ROW) }
 }

@@ -19,11 +19,12 @@ use crate::{Csr, CsrParts, Index, KernelError};
 /// Permutes the plan's input; see [`super`] for the algorithm.
 pub fn permute_indices<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols) = plan.permutations();
-    scatter(plan.input(), rows, cols, plan.path())
+    scatter(plan.input(), rows, cols, plan.path(), SHORT_ROW)
 }
 
 /// Moves entry `(i, j)` of `a` to `(row_perm[i], col_perm[j])`: the core shared with
-/// [`permute`](crate::permute()), on `forced` path or the rule's choice.
+/// [`permute`](crate::permute()), on `forced` path or the rule's choice, ranking rows of up to
+/// `short_row` entries ([`short_limit`](super::short_limit)).
 ///
 /// `row_perm` and `col_perm` must be permutations of `0..a.rows()` and `0..a.cols()` (both callers
 /// check them at their boundary); otherwise this panics or returns a wrong matrix.
@@ -32,6 +33,7 @@ pub(crate) fn scatter<I: Index>(
     row_perm: &[usize],
     col_perm: &[usize],
     forced: Option<Path>,
+    short_row: usize,
 ) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     // Seeded bug B2 (see the raw variant): the density test before the nnz == 0 guard.
@@ -47,10 +49,10 @@ pub(crate) fn scatter<I: Index>(
         inv_row[row_perm[i]] = i;
     }
     match Path::or_choose(forced, a, cells_per_entry) {
-        Path::Gather => gather(a, &inv_row, col_perm, false),
-        Path::Bitmap => gather(a, &inv_row, col_perm, true),
-        Path::Scatter => rows_scatter(a, row_perm, &inv_row, col_perm, false),
-        Path::ScatterBitmap => rows_scatter(a, row_perm, &inv_row, col_perm, true),
+        Path::Gather => gather(a, &inv_row, col_perm, false, short_row),
+        Path::Bitmap => gather(a, &inv_row, col_perm, true, short_row),
+        Path::Scatter => rows_scatter(a, row_perm, &inv_row, col_perm, false, short_row),
+        Path::ScatterBitmap => rows_scatter(a, row_perm, &inv_row, col_perm, true, short_row),
         Path::CountingSort => counting_sort(a, inv_row, col_perm),
     }
 }
@@ -104,6 +106,7 @@ fn gather<I: Index>(
     inv_row: &[usize],
     col_perm: &[usize],
     bitmap: bool,
+    short_row: usize,
 ) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     let (in_ptr, in_col, in_val) = (a.row_ptr(), a.col_idx(), a.values());
@@ -113,7 +116,7 @@ fn gather<I: Index>(
         mut long,
         network,
         short,
-    } = RowOrder::new(a, bitmap, true)?;
+    } = RowOrder::new(a, bitmap, true, short_row)?;
     // The row pointer first.
     let row_ptr = output_row_ptr(a, inv_row)?;
     let block = block_entries::<I>(CacheSizes::get());
@@ -194,6 +197,7 @@ fn rows_scatter<I: Index>(
     inv_row: &[usize],
     col_perm: &[usize],
     bitmap: bool,
+    short_row: usize,
 ) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     let (in_ptr, in_col, in_val) = (a.row_ptr(), a.col_idx(), a.values());
@@ -203,7 +207,7 @@ fn rows_scatter<I: Index>(
         mut long,
         network,
         short,
-    } = RowOrder::new(a, bitmap, true)?;
+    } = RowOrder::new(a, bitmap, true, short_row)?;
     let row_ptr = output_row_ptr(a, inv_row)?;
     let mut keys = [0u32; 2 * SHORT_ROW];
     let mut ranks = [0u32; SHORT_ROW];

@@ -10,7 +10,7 @@
 //!   long as its input row), then each output row is gathered from its input row, its columns
 //!   mapped, and the segment sorted. The rows go in blocks of about half the L1d of output
 //!   (`block_entries`, from [`CacheSizes`]), in two passes:
-//!   1. copy: a block's short rows (up to `SHORT_ROW`, 32 entries) are copied, their values to
+//!   1. copy: a block's short rows (up to 64 entries, 32 in permute: below) are copied, their values to
 //!      the output and their mapped columns to a staging area (`stage`, as `u32`); long rows
 //!      are ordered straight into the output. The copy has no branch on the data it loads, so
 //!      the processor overlaps the cache misses of many rows (the input rows are read at
@@ -68,8 +68,8 @@
 //!   of them), at random.
 //!
 //! **The path rule** ([`Path::choose`]): the counting sort is taken only when the average row
-//! holds more than `SHORT_ROW` entries (`rows * cols / nnz < cols / SHORT_ROW`: gathering would
-//! have to sort long rows) *and* the write streams of both of its passes stay in cache: pass (b)
+//! holds more than `LONG_AVERAGE_ROW` (32) entries (`rows * cols / nnz < cols / 32`: gathering
+//! would have to order long rows) *and* the write streams of both of its passes stay in cache: pass (b)
 //! keeps two lines open per bucket (a column index and a value), pass (a) one, so the rule asks
 //! `max(rows, cols) * 2 * line <= l2 / 6` with the sizes of
 //! [`CacheSizes::get`]. Otherwise the gather path runs: its writes
@@ -98,8 +98,8 @@
 //! old, new, new, old) permute_indices on powerlaw at 1e6 took 0.83x (64-bit 0.63x), permute
 //! 0.57x (0.61x). A long row reads `cols / 4096 <= llc / 131072` summary words (256 on a 32 MiB L3).
 //!
-//! Rows are scattered rather than gathered when the average row is short (at most `SHORT_ROW`
-//! entries, the counting sort's test above) and the output (a column index and a value per
+//! Rows are scattered rather than gathered when the average row is short (at most
+//! `LONG_AVERAGE_ROW` entries, the counting sort's test above) and the output (a column index and a value per
 //! entry) fits half the last-level cache, `nnz * (size_of::<I>() + 16) <= llc / 2`, or four
 //! times the last-level cache when every row fits the network (below). Within half the
 //! last-level cache the random writes stay in cache, where gathering's random reads stall its
@@ -170,6 +170,33 @@
 //! the bitmap) 11.2 -> 11.2; 64-bit banded 17.6 -> 11.2, tensor 21.6 -> 14.7. Ranking 64-bit
 //! keys instead made 64-bit tensor slower than the insertion sort (27.6 against 27.1).
 //!
+//! **Which rows are short** depends on the column map. permute_indices ranks rows of up to
+//! `SHORT_ROW` (64) entries, permute up to `DIGITS_SHORT_ROW` (32); longer rows take the bitmap
+//! (or the pair sort). Under an arbitrary map a long row's new columns land in as many bitmap
+//! words and position-table lines as it has entries, and once the position table outgrows the
+//! L1 (125000 columns: 500 KB) those random accesses miss, where the rank sort's O(len) work per
+//! entry stays in registers. permute's maps permute tensor axes, which keeps a row's new columns
+//! within few bitmap words: there the bitmap costs fewer instructions and no more misses.
+//! Cachegrind with the EPYC's caches (`--D1=32768,8,64 --LL=1048576,16,64 --branch-sim=yes`,
+//! `scatter_probe` with one call more than a base run), per entry, limit 32 -> 64:
+//!
+//! | matrix (32-bit, raw) | instructions | D1 misses | L2 misses | mispredicted branches |
+//! |---|---|---|---|---|
+//! | permute_indices tensor 1e6 | 71.2 -> 76.5 | 2.87 -> 2.58 | 1.52 -> 1.36 | 0.70 -> 0.63 |
+//! | permute_indices tensor 1e5 | 61.1 -> 67.9 | 1.35 -> 1.22 | 0.79 -> 0.79 | 0.44 -> 0.46 |
+//! | permute_indices uniform 1e5 (rows of ~45) | 42.5 -> 85.3 | 1.24 -> 1.36 | 0.65 -> 0.65 | 0.53 -> 0.33 |
+//! | permute_indices powerlaw 1e6 | 58.1 -> 59.9 | 3.91 -> 3.83 | 1.95 -> 1.93 | 0.63 -> 0.61 |
+//! | permute tensor 1e5 | 59.9 -> 68.2 | 1.40 -> 1.31 | 0.71 -> 0.71 | 0.43 -> 0.45 |
+//! | permute tensor 1e6 | 68.8 -> 75.7 | 2.16 -> 2.18 | 1.18 -> 1.17 | 0.51 -> 0.46 |
+//!
+//! In time (`scatter_probe`, the fastest of 15 calls, 8 interleaved rounds, median (range)),
+//! permute_indices on tensor at 1e6 took 17.55 (14.07-19.58) ns per entry with the limit at 32
+//! and 12.72 (11.89-17.86) at 64, at 64-bit 14.52 (13.72-15.25) and 12.50 (12.20-14.48); on
+//! uniform at 1e5 (fastest of 60) 5.75 (5.70-7.06) and 5.12 (4.93-6.54). On tensor at 1e5 it
+//! lost about 5 % (4.21 and 4.42 ns in the faster of the two modes its processes fall into),
+//! on powerlaw at 1e6 2 % (13.25 and 13.56, within the spread). permute on tensor at 1e5 took
+//! 1.11-1.16x its time in the bench with 64 (old, new, new, old), which is why it keeps 32.
+//!
 //! `nnz == 0` returns the empty result at once, which is also what keeps the density test's
 //! division defined (QuTiP divided by zero there before commit 2dd468058).
 //!
@@ -186,9 +213,19 @@ use crate::alloc::{try_filled, try_with_capacity};
 use crate::cache::CacheSizes;
 use crate::{Csr, CsrParts, Index, KernelError, Variant};
 
-/// Longest row the gather paths rank through their stage; longer rows are sorted as pairs or through
-/// the bitmap.
-pub(crate) const SHORT_ROW: usize = 32;
+/// Longest row permute_indices ranks (and the most any caller may ask [`short_limit`] for);
+/// longer rows are sorted as pairs or through the bitmap. See the [module documentation](self)
+/// for the measurements behind 64 and [`DIGITS_SHORT_ROW`].
+pub(crate) const SHORT_ROW: usize = 64;
+
+/// Longest row permute ranks: its column maps permute tensor axes, which keeps a row's new
+/// columns within few bitmap words, so the bitmap orders rows of 33 to 64 entries for fewer
+/// instructions than the rank sort (see the [module documentation](self)).
+pub(crate) const DIGITS_SHORT_ROW: usize = 32;
+
+/// The average row length above which [`Path::choose`] considers the counting sort, and below
+/// which it may scatter rows.
+const LONG_AVERAGE_ROW: usize = 32;
 
 /// The algorithm of the scatter core; see the [module documentation](self).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -226,7 +263,7 @@ impl Path {
         out_bytes: usize,
         cache: CacheSizes,
     ) -> Path {
-        let long_rows = cells_per_entry.saturating_mul(SHORT_ROW) < cols;
+        let long_rows = cells_per_entry.saturating_mul(LONG_AVERAGE_ROW) < cols;
         let streams_fit = rows.max(cols).saturating_mul(2 * cache.line) <= cache.l2 / 6;
         let bitmap = cols.saturating_mul(16) <= cache.llc / 2;
         let network_rows = longest_row <= NETWORK_ROW;
@@ -550,12 +587,13 @@ fn cx(a: u64, b: u64) -> (u64, u64) {
     (a.min(b), a.max(b))
 }
 
-/// The longest row the gather paths rank through the [`stage`]: [`SHORT_ROW`], or 0 when a new
-/// column may not fit the stage's `u32` keys (more than 2^32 columns), which sends every row
-/// through the long-row order. Narrow keys halve the comparisons' width with 64-bit indices.
-pub(crate) fn short_limit(cols: usize) -> usize {
+/// The longest row the gather and scatter paths rank: `short_row` (at most [`SHORT_ROW`]), or 0
+/// when a new column may not fit the stage's `u32` keys (more than 2^32 columns), which sends
+/// every row through the long-row order. Narrow keys halve the comparisons' width with 64-bit
+/// indices.
+pub(crate) fn short_limit(cols: usize, short_row: usize) -> usize {
     if cols.saturating_sub(1) <= u32::MAX as usize {
-        SHORT_ROW
+        short_row.min(SHORT_ROW)
     } else {
         0
     }
@@ -587,28 +625,40 @@ pub(crate) struct RowOrder<I: Index> {
 }
 
 impl<I: Index> RowOrder<I> {
-    /// The orders for `a`'s rows, the long ones through the bitmap when `bitmap` is set; with
-    /// `fill_positions` the bitmap's position table is zero-filled to its length (for the
-    /// variants that index it), else only reserved.
-    pub(crate) fn new(a: &Csr<I>, bitmap: bool, fill_positions: bool) -> Result<Self, KernelError> {
+    /// The orders for `a`'s rows, those longer than `short_row` ([`short_limit`]) through the
+    /// bitmap when `bitmap` is set; with `fill_positions` the bitmap's position table is
+    /// zero-filled to its length (for the variants that index it), else only reserved.
+    pub(crate) fn new(
+        a: &Csr<I>,
+        bitmap: bool,
+        fill_positions: bool,
+        short_row: usize,
+    ) -> Result<Self, KernelError> {
         let longest = longest_row(a.row_ptr());
-        let mut long = LongRows::new(bitmap, a.cols(), longest)?;
+        let short = short_limit(a.cols(), short_row);
+        let mut long = LongRows::new(bitmap, a.cols(), longest, short)?;
         if let (LongRows::Bitmap(marks), true) = (&mut long, fill_positions) {
             marks.pos.resize(marks.pos.capacity(), I::ZERO);
         }
         Ok(RowOrder {
             long,
             network: longest <= NETWORK_ROW,
-            short: short_limit(a.cols()),
+            short,
         })
     }
 }
 
 impl<I: Index> LongRows<I> {
     /// The scratch of the gather path `bitmap` or not, for a `cols`-column matrix whose longest
-    /// row holds `longest` entries: none (an empty scratch row) when no row is long.
-    pub(crate) fn new(bitmap: bool, cols: usize, longest: usize) -> Result<Self, KernelError> {
-        let long = longest > short_limit(cols);
+    /// row holds `longest` entries, rows up to `short` being ranked: none (an empty scratch row)
+    /// when no row is long.
+    pub(crate) fn new(
+        bitmap: bool,
+        cols: usize,
+        longest: usize,
+        short: usize,
+    ) -> Result<Self, KernelError> {
+        let long = longest > short;
         Ok(if bitmap {
             let words = if long { cols.div_ceil(64) } else { 0 };
             LongRows::Bitmap(Marks {
@@ -731,8 +781,9 @@ mod tests {
     #[test]
     #[cfg(target_pointer_width = "64")]
     fn rows_rank_while_every_new_column_fits_a_u32() {
-        assert_eq!(short_limit(0), SHORT_ROW);
-        assert_eq!(short_limit(1 << 32), SHORT_ROW);
-        assert_eq!(short_limit((1 << 32) + 1), 0);
+        assert_eq!(short_limit(0, SHORT_ROW), SHORT_ROW);
+        assert_eq!(short_limit(1 << 32, DIGITS_SHORT_ROW), DIGITS_SHORT_ROW);
+        assert_eq!(short_limit(1 << 32, usize::MAX), SHORT_ROW);
+        assert_eq!(short_limit((1 << 32) + 1, SHORT_ROW), 0);
     }
 }

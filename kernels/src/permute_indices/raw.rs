@@ -22,11 +22,12 @@ pub fn permute_indices<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, Kern
     let (rows, cols) = plan.permutations();
     // SAFETY: the plan checked that `rows` and `cols` are permutations of 0..input.rows() and
     // 0..input.cols().
-    unsafe { scatter(plan.input(), rows, cols, plan.path()) }
+    unsafe { scatter(plan.input(), rows, cols, plan.path(), SHORT_ROW) }
 }
 
 /// Moves entry `(i, j)` of `a` to `(row_perm[i], col_perm[j])`: the core shared with
-/// [`permute`](crate::permute()), on `forced` path or the rule's choice.
+/// [`permute`](crate::permute()), on `forced` path or the rule's choice, ranking rows of up to
+/// `short_row` entries ([`short_limit`](super::short_limit)).
 ///
 /// # Safety
 /// `row_perm` must be a permutation of `0..a.rows()` and `col_perm` one of `0..a.cols()`: every
@@ -36,6 +37,7 @@ pub(crate) unsafe fn scatter<I: Index>(
     row_perm: &[usize],
     col_perm: &[usize],
     forced: Option<Path>,
+    short_row: usize,
 ) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     // Seeded bug B2: the density test before the guard that keeps its division defined, as in
@@ -57,13 +59,15 @@ pub(crate) unsafe fn scatter<I: Index>(
     unsafe { inv_row.set_len(rows) };
     match Path::or_choose(forced, a, cells_per_entry) {
         // SAFETY: inv_row is a permutation of 0..rows (inverse of one); col_perm: caller's contract.
-        Path::Gather => unsafe { gather(a, &inv_row, col_perm, false) },
+        Path::Gather => unsafe { gather(a, &inv_row, col_perm, false, short_row) },
         // SAFETY: as above.
-        Path::Bitmap => unsafe { gather(a, &inv_row, col_perm, true) },
+        Path::Bitmap => unsafe { gather(a, &inv_row, col_perm, true, short_row) },
         // SAFETY: as above, and row_perm is the inverse of inv_row (caller's contract).
-        Path::Scatter => unsafe { rows_scatter(a, row_perm, &inv_row, col_perm, false) },
+        Path::Scatter => unsafe { rows_scatter(a, row_perm, &inv_row, col_perm, false, short_row) },
         // SAFETY: as above.
-        Path::ScatterBitmap => unsafe { rows_scatter(a, row_perm, &inv_row, col_perm, true) },
+        Path::ScatterBitmap => unsafe {
+            rows_scatter(a, row_perm, &inv_row, col_perm, true, short_row)
+        },
         // SAFETY: as above.
         Path::CountingSort => unsafe { counting_sort(a, inv_row, col_perm) },
     }
@@ -137,6 +141,7 @@ unsafe fn gather<I: Index>(
     inv_row: &[usize],
     col_perm: &[usize],
     bitmap: bool,
+    short_row: usize,
 ) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     let mut row_ptr = try_with_capacity::<I>(rows + 1)?;
@@ -146,7 +151,7 @@ unsafe fn gather<I: Index>(
         mut long,
         network,
         short,
-    } = RowOrder::new(a, bitmap, false)?;
+    } = RowOrder::new(a, bitmap, false, short_row)?;
     let (out_ptr, out_col, out_val) = (
         row_ptr.as_mut_ptr(),
         col_idx.as_mut_ptr(),
@@ -486,6 +491,7 @@ unsafe fn rows_scatter<I: Index>(
     inv_row: &[usize],
     col_perm: &[usize],
     bitmap: bool,
+    short_row: usize,
 ) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     let mut row_ptr = try_with_capacity::<I>(rows + 1)?;
@@ -495,7 +501,7 @@ unsafe fn rows_scatter<I: Index>(
         mut long,
         network,
         short,
-    } = RowOrder::new(a, bitmap, false)?;
+    } = RowOrder::new(a, bitmap, false, short_row)?;
     let (out_ptr, out_col, out_val) = (
         row_ptr.as_mut_ptr(),
         col_idx.as_mut_ptr(),

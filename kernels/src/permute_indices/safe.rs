@@ -16,11 +16,12 @@ use crate::{Csr, CsrParts, Index, KernelError};
 /// Permutes the plan's input; see [`super`] for the algorithm.
 pub fn permute_indices<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols) = plan.permutations();
-    scatter(plan.input(), rows, cols, plan.path())
+    scatter(plan.input(), rows, cols, plan.path(), SHORT_ROW)
 }
 
 /// Moves entry `(i, j)` of `a` to `(row_perm[i], col_perm[j])`: the core shared with
-/// [`permute`](crate::permute()), on `forced` path or the rule's choice.
+/// [`permute`](crate::permute()), on `forced` path or the rule's choice, ranking rows of up to
+/// `short_row` entries ([`short_limit`](super::short_limit)).
 ///
 /// `row_perm` and `col_perm` must be permutations of `0..a.rows()` and `0..a.cols()` (both callers
 /// check them at their boundary); otherwise this panics or returns a wrong matrix.
@@ -29,6 +30,7 @@ pub(crate) fn scatter<I: Index>(
     row_perm: &[usize],
     col_perm: &[usize],
     forced: Option<Path>,
+    short_row: usize,
 ) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     if nnz == 0 {
@@ -40,10 +42,10 @@ pub(crate) fn scatter<I: Index>(
         inv_row[r] = i;
     }
     match Path::or_choose(forced, a, cells_per_entry) {
-        Path::Gather => gather(a, &inv_row, col_perm, false),
-        Path::Bitmap => gather(a, &inv_row, col_perm, true),
-        Path::Scatter => rows_scatter(a, row_perm, &inv_row, col_perm, false),
-        Path::ScatterBitmap => rows_scatter(a, row_perm, &inv_row, col_perm, true),
+        Path::Gather => gather(a, &inv_row, col_perm, false, short_row),
+        Path::Bitmap => gather(a, &inv_row, col_perm, true, short_row),
+        Path::Scatter => rows_scatter(a, row_perm, &inv_row, col_perm, false, short_row),
+        Path::ScatterBitmap => rows_scatter(a, row_perm, &inv_row, col_perm, true, short_row),
         Path::CountingSort => counting_sort(a, inv_row, col_perm),
     }
 }
@@ -110,6 +112,7 @@ fn gather<I: Index>(
     inv_row: &[usize],
     col_perm: &[usize],
     bitmap: bool,
+    short_row: usize,
 ) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     let mut col_idx = try_filled(nnz, I::ZERO)?;
@@ -118,7 +121,7 @@ fn gather<I: Index>(
         mut long,
         network,
         short,
-    } = RowOrder::new(a, bitmap, true)?;
+    } = RowOrder::new(a, bitmap, true, short_row)?;
     // The row pointer first.
     let row_ptr = output_row_ptr(a, inv_row)?;
     let block = block_entries::<I>(CacheSizes::get());
@@ -212,6 +215,7 @@ fn rows_scatter<I: Index>(
     inv_row: &[usize],
     col_perm: &[usize],
     bitmap: bool,
+    short_row: usize,
 ) -> Result<CsrParts<I>, KernelError> {
     let (rows, cols, nnz) = (a.rows(), a.cols(), a.nnz());
     let mut col_idx = try_filled(nnz, I::ZERO)?;
@@ -220,7 +224,7 @@ fn rows_scatter<I: Index>(
         mut long,
         network,
         short,
-    } = RowOrder::new(a, bitmap, true)?;
+    } = RowOrder::new(a, bitmap, true, short_row)?;
     let row_ptr = output_row_ptr(a, inv_row)?;
     let mut keys = [0u32; 2 * SHORT_ROW];
     let mut ranks = [0u32; SHORT_ROW];
