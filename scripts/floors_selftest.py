@@ -34,6 +34,7 @@ class Summary(unittest.TestCase):
                   {P: {"raw": 12.0, "rows-gather": 4.0, "rows-scatter": 4.0, "memcpy": 0.5}}]
         s = fl.summarise(rounds, FLOORS_OF)[P]
         self.assertEqual(s["floor"], 4.0)  # median of 4, 3, 4
+        self.assertEqual(s["floor_min"], 3.0)
         self.assertEqual(s["ns"]["raw"], 9.0)
         self.assertEqual([round(x, 6) for x in s["ratios"]["raw/floor"]], [3.0, 2.0, 3.0])
         self.assertEqual([round(x, 6) for x in s["ratios"]["floor/memcpy"]], [4.0, 2.0, 8.0])
@@ -50,9 +51,12 @@ class FastestPeer(unittest.TestCase):
         self.assertEqual(fl.fastest_peers(files, bench), {T: ("sprs", 8.0)})
 
 
-def row(raw, floor, memcpy, floor_memcpy=None):
-    return {"ns": {"raw": raw, "memcpy": memcpy}, "floor": floor,
-            "ratios": {"floor/memcpy": (floor_memcpy or floor / memcpy,) * 3}}
+def row(raw, floor, memcpy, best_round=None):
+    """A summarised row whose floor's median is `floor` and best round `best_round` (default the
+    same), floor/memcpy likewise."""
+    best = floor if best_round is None else best_round
+    return {"ns": {"raw": raw, "memcpy": memcpy}, "floor": floor, "floor_min": best,
+            "ratios": {"floor/memcpy": (floor / memcpy, best / memcpy, floor / memcpy)}}
 
 
 class Verdicts(unittest.TestCase):
@@ -61,6 +65,8 @@ class Verdicts(unittest.TestCase):
         self.assertEqual(fl.verdicts(P, row(6.0, 4.0, 2.0), best)[:3], ["qutip 6.00", "0.67", "met"])
         self.assertEqual(fl.verdicts(P, row(8.0, 4.0, 2.0), best)[2], "open")
         self.assertEqual(fl.verdicts(P, row(8.0, 6.5, 2.0), best)[2], "out of reach")
+        # A median floor above the bound is not enough: one round under it keeps T1 open.
+        self.assertEqual(fl.verdicts(P, row(8.0, 6.5, 2.0, best_round=5.9), best)[1:3], ["1.08", "open"])
         at_1e5 = ("permute", "tensor", 100_000)  # 1.5x: bound 8
         self.assertEqual(fl.verdicts(at_1e5, row(7.9, 4.0, 2.0), best)[2], "met")
         self.assertEqual(fl.verdicts(at_1e5, row(8.1, 4.0, 2.0), best)[3], "-")  # no T2 at 1e5
@@ -72,6 +78,7 @@ class Verdicts(unittest.TestCase):
         self.assertEqual(fl.verdicts(P, row(4.0, 3.0, 1.0), None)[3], "met")
         self.assertEqual(fl.verdicts(P, row(6.0, 3.0, 1.0), None)[3], "open")
         self.assertEqual(fl.verdicts(P, row(6.0, 4.5, 1.0), None)[3], "out of reach")
+        self.assertEqual(fl.verdicts(P, row(6.0, 4.5, 1.0, best_round=3.9), None)[3], "open")
 
     def test_the_table_has_a_column_per_floor_and_a_dash_where_a_kernel_lacks_one(self):
         summary = {T: {"ns": {"raw": 6.0, "entries": 5.0, "memcpy": 1.0}, "floor": 5.0,
