@@ -10,9 +10,9 @@
 //!   long as its input row), then each output row is gathered from its input row, its columns
 //!   mapped, and the segment sorted. The rows go in blocks of about half the L1d of output
 //!   (`block_entries`, from [`CacheSizes`]), in two passes:
-//!   1. copy: a block's short rows (up to 64 entries, 32 in permute: below) are copied, their values to
-//!      the output and their mapped columns to a staging area (`stage`, as `u32`); long rows
-//!      are ordered straight into the output. The copy has no branch on the data it loads, so
+//!   1. copy: a block's short rows (up to 64 entries, 32 in permute: below) are copied, their
+//!      values to the output and their mapped columns to a staging area (`stage`, as `u32`);
+//!      long rows are ordered straight into the output. The copy has no branch on the data it loads, so
 //!      the processor overlaps the cache misses of many rows (the input rows are read at
 //!      random), and each iteration prefetches the input row `AHEAD` (8) rows on;
 //!   2. rank: a staged row already in order (checked without a branch per entry) only gets its
@@ -69,8 +69,8 @@
 //!
 //! **The path rule** ([`Path::choose`]): the counting sort is taken only when the average row
 //! holds more than `LONG_AVERAGE_ROW` (32) entries (`rows * cols / nnz < cols / 32`: gathering
-//! would have to order long rows) *and* the write streams of both of its passes stay in cache: pass (b)
-//! keeps two lines open per bucket (a column index and a value), pass (a) one, so the rule asks
+//! would have to order long rows) *and* the write streams of both of its passes stay in cache:
+//! pass (b) keeps two lines open per bucket (a column index and a value), pass (a) one, so the rule asks
 //! `max(rows, cols) * 2 * line <= l2 / 6` with the sizes of
 //! [`CacheSizes::get`]. Otherwise the gather path runs: its writes
 //! are sequential whatever the size, where the counting sort's open lines, once they crowd the
@@ -99,8 +99,8 @@
 //! 0.57x (0.61x). A long row reads `cols / 4096 <= llc / 131072` summary words (256 on a 32 MiB L3).
 //!
 //! Rows are scattered rather than gathered when the average row is short (at most
-//! `LONG_AVERAGE_ROW` entries, the counting sort's test above) and the output (a column index and a value per
-//! entry) fits half the last-level cache, `nnz * (size_of::<I>() + 16) <= llc / 2`, or four
+//! `LONG_AVERAGE_ROW` entries, the counting sort's test above) and the output (a column index
+//! and a value per entry) fits half the last-level cache, `nnz * (size_of::<I>() + 16) <= llc / 2`, or four
 //! times the last-level cache when every row fits the network (below). Within half the
 //! last-level cache the random writes stay in cache, where gathering's random reads stall its
 //! copy. Measured on the
@@ -186,8 +186,8 @@
 //! | permute_indices tensor 1e5 | 61.1 -> 67.9 | 1.35 -> 1.22 | 0.79 -> 0.79 | 0.44 -> 0.46 |
 //! | permute_indices uniform 1e5 (rows of ~45) | 42.5 -> 85.3 | 1.24 -> 1.36 | 0.65 -> 0.65 | 0.53 -> 0.33 |
 //! | permute_indices powerlaw 1e6 | 58.1 -> 59.9 | 3.91 -> 3.83 | 1.95 -> 1.93 | 0.63 -> 0.61 |
-//! | permute tensor 1e5 | 59.9 -> 68.2 | 1.40 -> 1.31 | 0.71 -> 0.71 | 0.43 -> 0.45 |
-//! | permute tensor 1e6 | 68.8 -> 75.7 | 2.16 -> 2.18 | 1.18 -> 1.17 | 0.51 -> 0.46 |
+//! | permute tensor 1e5, had it taken 64 | 59.9 -> 68.2 | 1.40 -> 1.31 | 0.71 -> 0.71 | 0.43 -> 0.45 |
+//! | permute tensor 1e6, had it taken 64 | 68.8 -> 75.7 | 2.16 -> 2.18 | 1.18 -> 1.17 | 0.51 -> 0.46 |
 //!
 //! In time (`scatter_probe`, the fastest of 15 calls, 8 interleaved rounds, median (range)),
 //! permute_indices on tensor at 1e6 took 17.55 (14.07-19.58) ns per entry with the limit at 32
