@@ -124,14 +124,14 @@ proptest! {
 
 #[test]
 fn rows_of_exactly_the_rank_sort_limit_and_one_more() {
-    // 140 x 140 with a single row of 64 (rank sort: all eight lane groups) or 65 entries (sorted
+    // 3 x 140 with a single row of 64 (rank sort: all eight lane groups) or 65 entries (sorted
     // as pairs, or through the bitmap): reversed columns, every entry's rank moves.
     for len in [64, 65] {
         let t: Vec<_> = (0..len)
-            .map(|j| (5, 2 * j, Complex64::new(j as f64, -1.0)))
+            .map(|j| (1, 2 * j, Complex64::new(j as f64, -1.0)))
             .collect();
-        let a = Csr::<u64>::from_triplets(140, 140, &t).unwrap();
-        let rows: Vec<usize> = (0..140).map(|i| (i + 7) % 140).collect();
+        let a = Csr::<u64>::from_triplets(3, 140, &t).unwrap();
+        let rows = [2, 0, 1];
         let cols: Vec<usize> = (0..140).rev().collect();
         check_all_variants(&a, &rows, &cols);
     }

@@ -708,9 +708,11 @@ mod tests {
 
     #[test]
     fn ranks_are_the_places_in_sorted_order_whatever_lies_past_the_row() {
-        // Every length up to SHORT_ROW, keys distinct and scrambled, the lanes past the row
-        // holding smaller, equal and larger values than the row's.
-        for len in 0..=SHORT_ROW {
+        // Every length up to SHORT_ROW (under Miri those around a multiple of LANES), keys
+        // distinct and scrambled, the lanes past the row holding smaller, equal and larger
+        // values than the row's.
+        let lengths = (0..=SHORT_ROW).filter(|len| !cfg!(miri) || matches!(len % LANES, 0 | 1 | 7));
+        for len in lengths {
             let mut keys = vec![0u32; SHORT_ROW + LANES];
             for (n, k) in keys.iter_mut().enumerate() {
                 *k = (n as u32).wrapping_mul(2_654_435_761);
