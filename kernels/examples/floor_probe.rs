@@ -291,7 +291,7 @@ impl Floor {
 fn list() -> String {
     let kernels: Vec<String> = Kernel::ALL
         .into_iter()
-        .filter(|&k| Floor::Entries.fits(k) || Floor::RowsGather.fits(k))
+        .filter(|&k| Floor::ALL.iter().any(|&f| f != Floor::Memcpy && f.fits(k)))
         .map(|k| {
             let floors: Vec<String> = Floor::ALL
                 .into_iter()
