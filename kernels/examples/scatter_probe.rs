@@ -1,4 +1,4 @@
-//! Runs transpose, permute_indices or permute on one bench matrix `REPEATS` times, on a chosen
+//! Runs transpose, permute_indices, permute or reshape on one bench matrix `REPEATS` times, on a chosen
 //! path of its scatter, and prints the fastest run's time per nonzero: the driver for counting the scatter
 //! paths at sizes the counts bench does not reach (1e6) under Cachegrind with this machine's
 //! caches. The kernel's share of the counts is the difference between a run with `REPEATS` and
@@ -12,9 +12,10 @@
 //!
 //! Arguments: `KERNEL FAMILY NNZ VARIANT PATH BITS REPEATS`, `KERNEL` being `transpose`,
 //! `permute_indices` (the bench's seeded permutations) or `permute` (the subsystems reversed, as
-//! in the bench), `PATH` being `rule` or a path of the kernel in lower case (for transpose
-//! `direct`, `direct-ahead` or `partitioned-SHIFT`, e.g. `partitioned-10`; permute takes `rule`
-//! only), `BITS` 32 or 64.
+//! in the bench) or `reshape` (as in the bench: `p` rows into one, `p` the least factor of the
+//! row count), `PATH` being `rule` or a path of the kernel in lower case (for transpose
+//! `direct`, `direct-ahead` or `partitioned-SHIFT`, e.g. `partitioned-10`; permute and reshape
+//! take `rule` only), `BITS` 32 or 64.
 //!
 //! For times comparable with the benches, run it under their allocator settings
 //! (`GLIBC_TUNABLES` from `benches/src/allocator.rs`) and with several calls: the first one pays
@@ -25,8 +26,8 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use rawcheck_kernels::families::{DEFAULT_SEED, Family, Spec, index_permutations};
-use rawcheck_kernels::{Csr, Index, Kernel, Variant, permute, permute_indices, transpose};
+use rawcheck_kernels::families::{DEFAULT_SEED, Family, Spec, index_permutations, smallest_factor};
+use rawcheck_kernels::{Csr, Index, Kernel, Variant, permute, permute_indices, reshape, transpose};
 
 /// The kernel and its forced path (`None`: the kernel's rule).
 enum Probe {
@@ -34,6 +35,8 @@ enum Probe {
     PermuteIndices(Option<permute_indices::Path>),
     /// The bench's permute: the matrix's subsystems in reversed order (rule's path only).
     Permute,
+    /// The bench's reshape: `p` rows into one, `p` the least factor of the row count.
+    Reshape,
 }
 
 /// The parsed command line.
@@ -75,10 +78,13 @@ fn parse(args: &[String]) -> Result<Args, String> {
             Probe::PermuteIndices(forced.map(permute_indices_path).transpose()?)
         }
         Kernel::Permute if forced.is_none() => Probe::Permute,
-        Kernel::Permute => return Err("permute takes the path `rule` only".into()),
+        Kernel::Reshape if forced.is_none() => Probe::Reshape,
+        Kernel::Permute | Kernel::Reshape => {
+            return Err(format!("{kernel} takes the path `rule` only"));
+        }
         other => {
             return Err(format!(
-                "{other}: only transpose, permute_indices and permute"
+                "{other}: only transpose, permute_indices, permute and reshape"
             ));
         }
     };
@@ -123,6 +129,11 @@ fn run<I: Index>(a: &Csr<I>, args: &Args) -> Result<(usize, f64), String> {
         }
         Probe::Permute => {
             Box::new(|| permute::permute(a, dims, &order, args.variant).map_err(|e| e.to_string()))
+        }
+        Probe::Reshape => {
+            let p = smallest_factor(a.rows());
+            let shape = (a.rows() / p, a.cols() * p);
+            Box::new(move || reshape(a, shape.0, shape.1, args.variant).map_err(|e| e.to_string()))
         }
     };
     let (mut nnz, mut fastest) = (0, f64::INFINITY);

@@ -383,6 +383,15 @@ fn factor3(n: usize) -> [usize; 3] {
     best
 }
 
+/// The smallest prime factor of `n >= 2` (`n` itself when prime): the bench's reshape merges
+/// that many rows into one.
+pub fn smallest_factor(n: usize) -> usize {
+    (2..)
+        .take_while(|p| p * p <= n)
+        .find(|p| n % p == 0)
+        .unwrap_or(n)
+}
+
 /// Entries `[m1, m2, m3]` of the tensor blocks, `m_i <= dims[i]²`, whose product is nearest to
 /// `nnz` (ties: the most balanced), searched within a factor 4 of the cube root of `nnz`.
 fn block_sizes(dims: [usize; 3], nnz: usize) -> [usize; 3] {

@@ -34,6 +34,42 @@ proptest! {
     }
 }
 
+/// Rows of 0 to 19 entries (a row of `CHUNK` = 8 entries, one less, one more, two chunks and a
+/// part) reshaped so that whole rows move a chunk at a time (two rows into one), so that rows
+/// cross output rows (each walked entry by entry), and into one column. Every chunk but the last
+/// rows' runs past its row into the rows after it; the last rows, whose chunk would pass `nnz`,
+/// move entry by entry.
+#[test]
+fn rows_around_the_chunk_width_move_whole_and_walked() {
+    let lengths = [8, 0, 7, 9, 1, 16, 17, 3, 19, 8, 2, 5];
+    let (rows, cols) = (lengths.len(), 20);
+    let triplets: Vec<_> = lengths
+        .iter()
+        .enumerate()
+        .flat_map(|(r, &len)| {
+            (0..len).map(move |n| {
+                let c = (n * 7 + r) % cols;
+                (r, c, num_complex::Complex64::new(r as f64, c as f64))
+            })
+        })
+        .collect();
+    let a = Csr::<u64>::from_triplets(rows, cols, &triplets).unwrap();
+    assert_eq!(a.nnz(), lengths.iter().sum::<usize>());
+    for (r, c) in [
+        (rows / 2, 2 * cols),
+        (rows * 2, cols / 2),
+        (8, rows * cols / 8),
+        (rows * cols, 1),
+    ] {
+        let want = Dense::from_csr(&a).reshape(r, c).to_csr::<u64>().unwrap();
+        for v in Variant::ALL {
+            assert_bitwise_eq(&reshape(&a, r, c, v).unwrap(), &want, v.name());
+            let got32 = reshape(&narrow(&a), r, c, v).unwrap();
+            assert_bitwise_eq(&got32, &narrow(&want), v.name());
+        }
+    }
+}
+
 #[test]
 fn refusals_name_the_problem() {
     let a = Csr::<u32>::from_triplets(6, 6, &[]).unwrap();

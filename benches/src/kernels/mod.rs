@@ -167,10 +167,4 @@ pub fn memcpy_floor(source: &[u8]) -> Vec<u8> {
     copy
 }
 
-/// The smallest prime factor of `n >= 2` (`n` itself when prime).
-pub fn smallest_factor(n: usize) -> usize {
-    (2..)
-        .take_while(|p| p * p <= n)
-        .find(|p| n.is_multiple_of(*p))
-        .unwrap_or(n)
-}
+pub use rawcheck_kernels::families::smallest_factor;

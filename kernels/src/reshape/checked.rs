@@ -1,7 +1,7 @@
 //! Bounds-checked reshape: the raw algorithm with slice indexing on every access.
 #![forbid(unsafe_code)]
 
-use super::Plan;
+use super::{CHUNK, Plan, whole_row_column};
 use crate::alloc::{try_copied, try_filled};
 use crate::{CsrParts, Index, KernelError};
 
@@ -26,13 +26,20 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError>
         }
         if base + in_cols <= row_end {
             let row_start = row_end - cols;
-            for k in start..end {
-                #[cfg(not(feature = "bug-flat-index-overflow"))]
-                let flat = base + in_col[k].to_usize();
-                // Seeded bug B4 (see the raw variant).
-                #[cfg(feature = "bug-flat-index-overflow")]
-                let flat = I::from_usize(base + in_col[k].to_usize()).to_usize();
-                col_idx[k] = I::from_usize(flat - row_start);
+            let moved = |col: I| whole_row_column(col, base, row_start);
+            if end + CHUNK <= nnz {
+                let mut k = start;
+                while k < end {
+                    let (out, from) = (&mut col_idx[k..k + CHUNK], &in_col[k..k + CHUNK]);
+                    for l in 0..CHUNK {
+                        out[l] = moved(from[l]);
+                    }
+                    k += CHUNK;
+                }
+            } else {
+                for k in start..end {
+                    col_idx[k] = moved(in_col[k]);
+                }
             }
             continue;
         }

@@ -4,7 +4,7 @@
     reason = "the raw variant: pointer loops, a SAFETY comment on each block"
 )]
 
-use super::Plan;
+use super::{CHUNK, Plan, whole_row_column};
 use crate::alloc::{try_copied, try_with_capacity};
 use crate::{CsrParts, Index, KernelError};
 
@@ -40,19 +40,31 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError>
         }
         if base + in_cols <= row_end {
             // The whole input row lies in output row out_row: each column moves by the row's
-            // offset in it, with no walk.
+            // offset in it, with no walk, CHUNK columns at a time while a chunk ends within nnz.
             let row_start = row_end - cols;
-            for k in start..end {
-                // SAFETY: start <= k < end <= nnz, the length of in_col and the capacity of
-                // out_col (Csr invariant 2); the new column is < cols, which fits I (plan).
-                unsafe {
-                    let col = (*in_col.add(k)).to_usize();
-                    #[cfg(not(feature = "bug-flat-index-overflow"))]
-                    let flat = base + col;
-                    // Seeded bug B4, as below.
-                    #[cfg(feature = "bug-flat-index-overflow")]
-                    let flat = I::from_usize(base + col).to_usize();
-                    out_col.add(k).write(I::from_usize(flat - row_start));
+            // Every column of the input is < in_cols, so base + col < base + in_cols <= row_end
+            // and the new column is < cols, which fits I (plan).
+            let moved = |col: I| whole_row_column(col, base, row_start);
+            if end + CHUNK <= nnz {
+                let mut k = start;
+                while k < end {
+                    // SAFETY: k < end, so k + CHUNK <= nnz, the length of in_col and the
+                    // capacity of out_col (Csr invariant 2). Slots past `end` belong to later
+                    // rows, which write them again.
+                    unsafe {
+                        let chunk = in_col.add(k).cast::<[I; CHUNK]>().read_unaligned();
+                        out_col
+                            .add(k)
+                            .cast::<[I; CHUNK]>()
+                            .write_unaligned(chunk.map(moved));
+                    }
+                    k += CHUNK;
+                }
+            } else {
+                for k in start..end {
+                    // SAFETY: start <= k < end <= nnz, the length of in_col and the capacity of
+                    // out_col (Csr invariant 2).
+                    unsafe { out_col.add(k).write(moved(*in_col.add(k))) };
                 }
             }
             continue;
@@ -89,7 +101,7 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError>
         unsafe { out_ptr.add(out_row).write(I::from_usize(nnz)) };
     }
     // SAFETY: every slot 0..=rows of `row_ptr` was written (0, the walk, then the tail loop), and
-    // every slot 0..nnz of `col_idx` once, by the loop over k.
+    // every slot 0..nnz of `col_idx` by its own row (a chunk may write later rows' slots first).
     unsafe {
         row_ptr.set_len(rows + 1);
         col_idx.set_len(nnz);

@@ -1,8 +1,8 @@
-//! Safe reshape: no `unsafe`; each input row and its slot in the output are split off the front
-//! of their arrays, so the inner loop zips two slices and needs no bounds check.
+//! Safe reshape: no `unsafe`; each input row (or chunk of it) and its slots in the output are
+//! sliced once, so the inner loops zip two slices and need no bounds check per entry.
 #![forbid(unsafe_code)]
 
-use super::Plan;
+use super::{CHUNK, Plan};
 use crate::alloc::{try_copied, try_filled};
 use crate::{CsrParts, Index, KernelError};
 
@@ -16,16 +16,13 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError>
     // raw's instructions on rows of a few entries), one `extend` over all entries more.
     let mut col_idx = try_filled(nnz, I::ZERO)?;
     let values = try_copied(a.values())?;
-    let (mut out_rest, mut in_rest) = (&mut col_idx[..], a.col_idx());
+    let in_col = a.col_idx();
     let mut out_row = 0usize;
     let mut row_end = cols;
     let mut k = 0usize;
     let mut base = 0usize;
     for w in a.row_ptr().windows(2) {
-        let len = w[1].to_usize() - w[0].to_usize();
-        let (out, rest) = std::mem::take(&mut out_rest).split_at_mut(len);
-        let (row, rest_in) = in_rest.split_at(len);
-        (out_rest, in_rest) = (rest, rest_in);
+        let (start, end) = (w[0].to_usize(), w[1].to_usize());
         while base >= row_end {
             out_row += 1;
             row_ptr[out_row] = I::from_usize(k);
@@ -33,12 +30,28 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError>
         }
         if base + a.cols() <= row_end {
             let row_start = row_end - cols;
-            for (o, &c) in out.iter_mut().zip(row) {
-                *o = I::from_usize(base + c.to_usize() - row_start);
+            let moved = |c: I| I::from_usize(base + c.to_usize() - row_start);
+            if end + CHUNK <= nnz {
+                // at < end, so at + CHUNK <= nnz, the length of both arrays: both chunks exist.
+                let mut at = start;
+                while at < end {
+                    let (Some(out), Some(from)) = (
+                        col_idx[at..].first_chunk_mut::<CHUNK>(),
+                        in_col[at..].first_chunk::<CHUNK>(),
+                    ) else {
+                        break;
+                    };
+                    *out = from.map(moved);
+                    at += CHUNK;
+                }
+            } else {
+                for (o, &c) in col_idx[start..end].iter_mut().zip(&in_col[start..end]) {
+                    *o = moved(c);
+                }
             }
-            k += len;
+            k = end;
         } else {
-            for (o, &c) in out.iter_mut().zip(row) {
+            for (o, &c) in col_idx[start..end].iter_mut().zip(&in_col[start..end]) {
                 let flat = base + c.to_usize();
                 while flat >= row_end {
                     out_row += 1;
