@@ -22,18 +22,20 @@
 //! and rows go in order); only rows whose last chunk would pass `nnz` move entry by entry. The
 //! loop over a row then runs once for a row of up to 8 entries, where a loop of `len` steps
 //! mispredicted its exit on most rows of varying length. Cachegrind with the EPYC's caches
-//! (`--D1=32768,8,64 --LL=1048576,16,64 --branch-sim=yes`, `scatter_probe reshape F 1000000 raw
-//! rule 32` with 3 calls minus 2), raw, per entry, before -> after: powerlaw 8.94 -> 7.87
-//! instructions and 0.19 -> 0.08 mispredicted branches, banded (rows of 7) 13.29 -> 8.29 and
-//! 0.11 -> 0.00, tensor 9.21 -> 7.73 and 0.14 -> 0.06, uniform (rows of 141) 4.58 -> 4.35 and
-//! 0.02 -> 0.01; misses unchanged (0.64 D1 and L2). In time (`scatter_probe`, 32-bit, 6
+//! (`--D1=32768,8,64 --LL=1048576,16,64 --branch-sim=yes`, `scatter_probe reshape F 1000000 V
+//! rule 32` with 3 calls minus 2, under the counts bench's `GLIBC_TUNABLES`), raw, per entry,
+//! before -> after: powerlaw 8.94 -> 7.87 instructions and 0.19 -> 0.08 mispredicted branches,
+//! banded (rows of 7) 13.29 -> 8.29 and 0.11 -> 0.00, tensor 9.21 -> 7.73 and 0.14 -> 0.06,
+//! uniform (rows of 141) 4.58 -> 4.35 and 0.02 -> 0.01; safe powerlaw 10.86 -> 10.02 and 0.21 ->
+//! 0.13, banded 15.53 -> 10.52, tensor 11.34 -> 9.81, uniform 5.25 -> 5.28; misses unchanged
+//! (0.64 D1 and L2 raw, 0.70 safe, which zero-fills its column indices first). In time (`scatter_probe`, 32-bit, 6
 //! interleaved rounds of the fastest of 20 calls at 1e6, 100 at 1e5, median ns per entry), raw
 //! at 1e6: powerlaw 2.16 -> 1.90, banded 1.41 -> 1.17, tensor 1.54 -> 1.32, uniform 1.17 ->
 //! 1.16 (64-bit powerlaw 2.24 -> 1.78, banded 1.44 -> 1.24); at 1e5 powerlaw 0.70 -> 0.56,
 //! banded 0.78 -> 0.54, tensor 0.81 -> 0.71; safe at 1e6 powerlaw 2.29 -> 1.85, banded 1.58 ->
 //! 1.28, tensor 1.65 -> 1.45, uniform 1.19 -> 1.23. The checked variant indexes every entry of
-//! a chunk, which costs it on long rows (uniform 1.04 -> 1.23, tensor 1.53 -> 1.69; powerlaw
-//! 2.76 -> 2.08).
+//! a chunk, which costs it on long rows (uniform 5.54 -> 7.30 instructions per entry, 1.04 ->
+//! 1.23 ns; tensor 1.53 -> 1.69 ns; powerlaw 12.33 -> 12.65 and 2.76 -> 2.08 ns).
 //!
 //! [`Plan::new`] validates the parameters once; [`raw`], [`checked`] and [`safe`] each compute
 //! the result from a plan with the same algorithm and the same signature.
