@@ -28,14 +28,15 @@
 //! banded (rows of 7) 13.29 -> 8.29 and 0.11 -> 0.00, tensor 9.21 -> 7.73 and 0.14 -> 0.06,
 //! uniform (rows of 141) 4.58 -> 4.35 and 0.02 -> 0.01; safe powerlaw 10.86 -> 10.02 and 0.21 ->
 //! 0.13, banded 15.53 -> 10.52, tensor 11.34 -> 9.81, uniform 5.25 -> 5.28; misses unchanged
-//! (0.64 D1 and L2 raw, 0.70 safe, which zero-fills its column indices first). In time (`scatter_probe`, 32-bit, 6
-//! interleaved rounds of the fastest of 20 calls at 1e6, 100 at 1e5, median ns per entry), raw
-//! at 1e6: powerlaw 2.16 -> 1.90, banded 1.41 -> 1.17, tensor 1.54 -> 1.32, uniform 1.17 ->
-//! 1.16 (64-bit powerlaw 2.24 -> 1.78, banded 1.44 -> 1.24); at 1e5 powerlaw 0.70 -> 0.56,
-//! banded 0.78 -> 0.54, tensor 0.81 -> 0.71; safe at 1e6 powerlaw 2.29 -> 1.85, banded 1.58 ->
-//! 1.28, tensor 1.65 -> 1.45, uniform 1.19 -> 1.23. The checked variant indexes every entry of
-//! a chunk, which costs it on long rows (uniform 5.54 -> 7.30 instructions per entry, 1.04 ->
-//! 1.23 ns; tensor 1.53 -> 1.69 ns; powerlaw 12.33 -> 12.65 and 2.76 -> 2.08 ns).
+//! (0.64 D1 and L2 raw, 0.70 safe, which zero-fills its column indices first). In time
+//! (`scatter_probe`, 32-bit, 6 interleaved rounds of the fastest of 20 calls at 1e6, 100 at
+//! 1e5, median ns per entry), raw at 1e6: powerlaw 2.16 -> 1.90, banded 1.41 -> 1.17, tensor
+//! 1.54 -> 1.32, uniform 1.17 -> 1.16 (64-bit powerlaw 2.24 -> 1.78, banded 1.44 -> 1.24); at
+//! 1e5 powerlaw 0.70 -> 0.56, banded 0.78 -> 0.54, tensor 0.81 -> 0.71; safe at 1e6 powerlaw
+//! 2.29 -> 1.85, banded 1.58 -> 1.28, tensor 1.65 -> 1.45, uniform 1.19 -> 1.23. The checked
+//! variant indexes every entry of a chunk, which costs it on long rows (uniform 5.54 -> 7.30
+//! instructions per entry, 1.04 -> 1.23 ns; tensor 1.53 -> 1.69 ns; powerlaw 12.33 -> 12.65 and
+//! 2.76 -> 2.08 ns).
 //!
 //! [`Plan::new`] validates the parameters once; [`raw`], [`checked`] and [`safe`] each compute
 //! the result from a plan with the same algorithm and the same signature.
@@ -45,6 +46,7 @@ pub mod raw;
 pub mod safe;
 
 use crate::checks::{checked_size, fits, row_ptr_len};
+use crate::{Csr, Index, KernelError, Variant};
 
 /// Column `col` of an input row that begins at flat index `base` and lies wholly in the output
 /// row that begins at flat index `row_start`: `base + col - row_start`, below the output's
@@ -63,7 +65,6 @@ pub(crate) fn whole_row_column<I: Index>(col: I, base: usize, row_start: usize) 
 /// row's loop runs `len.div_ceil(CHUNK)` times, which for most rows is once, and each step is a
 /// fixed-width copy-and-add the compiler vectorises.
 pub(crate) const CHUNK: usize = 8;
-use crate::{Csr, Index, KernelError, Variant};
 
 /// A reshape whose parameters have been checked against its input.
 ///
