@@ -1,8 +1,9 @@
 //! Runs transpose, permute_indices, permute or reshape on one bench matrix `REPEATS` times, on a
 //! chosen path of its scatter, and prints the fastest run's time per nonzero: the driver for
 //! counting the scatter paths at sizes the counts bench does not reach (1e6) under Cachegrind
-//! with this machine's caches. The kernel's share of the counts is the difference between a run with `REPEATS` and
-//! one with 0 (which only builds the matrix and, for permute_indices, its permutations).
+//! with this machine's caches. The kernel's share of the counts is the difference between a run
+//! with `REPEATS` and one with 0 (which only builds the matrix and, for permute_indices, its
+//! permutations).
 //!
 //! ```sh
 //! cargo build --release -p rawcheck-kernels --example scatter_probe

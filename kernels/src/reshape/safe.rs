@@ -19,13 +19,12 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError>
     let in_col = a.col_idx();
     let mut out_row = 0usize;
     let mut row_end = cols;
-    let mut k = 0usize;
     let mut base = 0usize;
     for w in a.row_ptr().windows(2) {
         let (start, end) = (w[0].to_usize(), w[1].to_usize());
         while base >= row_end {
             out_row += 1;
-            row_ptr[out_row] = I::from_usize(k);
+            row_ptr[out_row] = I::from_usize(start);
             row_end += cols;
         }
         if base + a.cols() <= row_end {
@@ -49,9 +48,9 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError>
                     *o = moved(c);
                 }
             }
-            k = end;
         } else {
-            for (o, &c) in col_idx[start..end].iter_mut().zip(&in_col[start..end]) {
+            let row = col_idx[start..end].iter_mut().zip(&in_col[start..end]);
+            for (k, (o, &c)) in (start..).zip(row) {
                 let flat = base + c.to_usize();
                 while flat >= row_end {
                     out_row += 1;
@@ -59,7 +58,6 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError>
                     row_end += cols;
                 }
                 *o = I::from_usize(flat - (row_end - cols));
-                k += 1;
             }
         }
         base += a.cols();
