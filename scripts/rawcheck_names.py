@@ -1,5 +1,5 @@
 """The names of rawcheck's kernels, variants, matrix families, seeded bugs and bug-hunt detectors,
-read from `rawcheck list --json`: they are spelt once, in the kernels crate, and no script types
+and the raw kernels' goals, read from `rawcheck list --json`: they are spelt once, in the kernels crate, and no script types
 them again.
 
 The command is $RAWCHECK (split like a shell) when set, else `cargo run --quiet --bin rawcheck --`
@@ -28,7 +28,8 @@ def command() -> list[str]:
 @functools.cache
 def names() -> dict:
     """{"kernels": [...], "variants": [...], "families": [...], "bugs": [{"id", "feature", "kernel"}],
-    "detectors": [...]}, each list in its canonical order."""
+    "detectors": [...], "goals": [{"name", "ratio", "nnz"?, "at_least" | "at_most" and
+    "reshape_at_most" | "median_at_most"}]}, each list in its canonical order."""
     argv = command() + ["list", "--json"]
     try:
         out = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=True).stdout
@@ -45,3 +46,7 @@ def kernels() -> list[str]:
 
 def variants() -> list[str]:
     return names()["variants"]
+
+
+def goals() -> list[dict]:
+    return names()["goals"]

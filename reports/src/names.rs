@@ -5,6 +5,7 @@
 use rawcheck_kernels::bugs::CATALOGUE;
 use rawcheck_kernels::families::Family;
 use rawcheck_kernels::{Detector, Kernel, Variant};
+use rawcheck_reports::report::{GOALS, Goal, GoalJson};
 use serde::Serialize;
 
 /// A seeded bug as the scripts need it.
@@ -31,6 +32,8 @@ pub struct Names {
     pub bugs: Vec<BugName>,
     /// [`Detector::ALL`].
     pub detectors: Vec<&'static str>,
+    /// [`GOALS`]: the raw kernels' goals, which `scripts/bench_table.py --targets` judges.
+    pub goals: Vec<GoalJson>,
 }
 
 impl Names {
@@ -49,10 +52,12 @@ impl Names {
                 })
                 .collect(),
             detectors: Detector::ALL.map(Detector::name).to_vec(),
+            goals: GOALS.iter().map(Goal::json).collect(),
         }
     }
 
-    /// One line per list, `kernels: reshape, transpose, ...` (bugs as `B1 (feature, kernel)`).
+    /// One line per list, `kernels: reshape, transpose, ...` (bugs as `B1 (feature, kernel)`, goals
+    /// by their headings).
     pub fn text(&self) -> String {
         let bugs: Vec<String> = self
             .bugs
@@ -65,6 +70,7 @@ impl Names {
             ("families", self.families.join(", ")),
             ("bugs", bugs.join(", ")),
             ("detectors", self.detectors.join(", ")),
+            ("goals", GOALS.map(|g| g.heading()).join(", ")),
         ]
         .map(|(what, list)| format!("{what}: {list}\n"))
         .concat()
@@ -97,6 +103,8 @@ mod tests {
         assert!(names.bugs.iter().all(|b| names.kernels.contains(&b.kernel)));
         let json: serde_json::Value = serde_json::to_value(&names).unwrap();
         assert_eq!(json["bugs"][0]["id"], "B1");
-        assert_eq!(names.text().lines().count(), 5);
+        assert_eq!(names.text().lines().count(), 6);
+        assert_eq!(json["goals"][0]["at_least"], 2.0);
+        assert_eq!(json["goals"][2]["reshape_at_most"], 1.5);
     }
 }

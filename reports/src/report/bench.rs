@@ -63,6 +63,19 @@ pub struct Timing {
     pub equal: Option<bool>,
 }
 
+#[cfg(test)]
+impl Timing {
+    /// A timing of `id` (which must parse) at `ns` per call, without an interval or a verdict.
+    pub(crate) fn at(id: &str, ns: f64) -> Timing {
+        Timing {
+            id: BenchId::parse(id).unwrap(),
+            ns,
+            interval: None,
+            equal: None,
+        }
+    }
+}
+
 /// `new/benchmark.json`: only the id is needed.
 #[derive(Deserialize)]
 struct BenchmarkJson {

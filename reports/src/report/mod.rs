@@ -1,10 +1,10 @@
 //! The HTML report: reads criterion's output and `reports/data/*.json`, writes one self-contained
 //! `index.html` with inline SVG charts (no script, no network, opens from disk).
 //!
-//! Sections, by element id: `headline` (the answer per kernel, first), `counts` (instructions,
+//! Sections, by element id: `headline` (the answer per kernel and the baseline, first), `counts` (instructions,
 //! branches and misses per nonzero against raw, surviving checks), `overhead` (checked and safe
-//! over raw, % with interval), `floor` (ns per nonzero with the memcpy floor), `peers` (against
-//! sprs, QuTiP, SciPy), `detectors` (bug x detector matrix), `fuzz` (execs/s with and without
+//! over raw, % with interval), `floor` (ns per nonzero with the memcpy floor), `peers` (the
+//! baseline's goals, then against sprs, QuTiP, SciPy), `detectors` (bug x detector matrix), `fuzz` (execs/s with and without
 //! ASan) and `mutants` (kill rates of generated mutants per detector, operator and code area).
 //! Each chart has a title, axis labels with units, a legend, and a table of its numbers
 //! under it; per-family charts are folded per kernel; where data is missing the page says "not
@@ -16,6 +16,7 @@ mod counts;
 mod data;
 mod derived;
 mod findings;
+mod goals;
 mod headline;
 mod html;
 mod machine;
@@ -36,12 +37,14 @@ pub use data::{
     Provenance, State, Triage, load_json,
 };
 pub use derived::{CheckCount, Counted, Extra, PerNnz, Ratio, check_count, counted, median_ratio};
+pub use goals::{Bound, GOALS, Goal, GoalJson, Measure, Verdict, goal_rows};
 pub use headline::{HeadlineRow, VariantSummary, headline_rows, verdict};
 pub use machine::{this_machine, utc};
 pub use mutants::{Tally, area, wilson};
 
 use counts::{CHECKS_COMMAND, COUNTS_COMMAND, checks_table, counts_tables};
 use findings::{BUGHUNT_COMMAND, FUZZ_COMMAND, detectors_section, fuzz_section};
+use goals::{baseline_sentence, goals_table};
 use headline::{HEADLINE_INDEX, INSTRUCTION_NOISE_PERCENT, LL_MISS_NOTE, headline_section};
 use html::{esc, not_run};
 use mutants::{MUTANTS_COMMAND, mutants_section};
@@ -142,7 +145,7 @@ summary { cursor: pointer; font-weight: bold; padding: 4px 0; }
 #headline td:first-child { font-weight: bold; white-space: pre; }
 #headline td:nth-child(2), #headline td:nth-child(3) { min-width: 200px; }
 #headline td:last-child { min-width: 280px; }
-p.note { font-size: 14px; color: #333; }
+p.note, ul.note { font-size: 14px; color: #333; }
 section { border-bottom: 1px solid #eee; padding-bottom: 12px; }
 figure { margin: 12px 0 4px; }
 svg { max-width: 100%; height: auto; }
@@ -216,6 +219,7 @@ fn sections(data: &ReportData) -> io::Result<[Section; 8]> {
     let nothing = notices.iter().all(Option::is_some);
     let mut peers: String = notices.into_iter().flatten().collect();
     if !nothing {
+        peers.push_str(&goals_table(bench, data.peers.records()));
         peers.push_str(&peers_section(bench, data.peers.records())?);
     }
     let bench_prov = prov_line(&data.bench);
@@ -292,8 +296,10 @@ fn sections(data: &ReportData) -> io::Result<[Section; 8]> {
             "peers",
             "Against sprs, QuTiP and SciPy",
             "rawcheck's variants against <code>sprs</code> (Rust, same criterion run) and QuTiP's \
-             and SciPy's kernels (timed by <code>scripts/peers</code> on the same matrices). The last \
-             column says whether each peer's output equals rawcheck's."
+             and SciPy's kernels (timed by <code>scripts/peers</code> on the same matrices), after \
+             the baseline's goals per kernel: a cell is one family and index width at one nnz, \
+             <i>peer/raw</i> the fastest peer's time over raw's. The charts' tables say in their \
+             last column whether each peer's output equals rawcheck's."
                 .into(),
             format!("{bench_prov} {}", prov_line(&data.peers)),
             peers,
@@ -353,6 +359,10 @@ fn headline_body(data: &ReportData, counted: &[Counted]) -> io::Result<String> {
     if !nothing {
         let rows = headline_rows(data.bench.records(), counted, data.checks.records());
         body.push_str(&headline_section(&rows)?);
+        body.push_str(&baseline_sentence(
+            data.bench.records(),
+            data.peers.records(),
+        ));
     }
     Ok(body)
 }

@@ -272,6 +272,40 @@ fn peers_section_compares_with_sprs_qutip_and_scipy() {
 }
 
 #[test]
+fn the_baseline_is_judged_in_the_headline_and_per_kernel_among_the_peers() {
+    let page = fixture_page();
+    // transpose on uniform at 1e5, u32: raw 4.60 ns per nonzero, the fastest peer sprs at 8.00
+    // (QuTiP 21.0, SciPy 9.00): 1.74x. No cell at 1e6.
+    assert_all(
+        &section(&page, "headline"),
+        "headline",
+        &[
+            "<b>The baseline.</b>",
+            "<li>raw at least 1.5x faster than the fastest of sprs, QuTiP and SciPy at 1e5: 1/1 \
+             met (worst 1.74)</li>",
+            "<li>raw at least 2x faster than the fastest of sprs, QuTiP and SciPy at 1e6: not \
+             run</li>",
+            "<a href=\"#peers\">",
+        ],
+    );
+    assert_all(
+        &section(&page, "peers"),
+        "peers",
+        &[
+            "Is raw a fast baseline?",
+            "<th>T2 at 1e6: raw/memcpy &lt;= 4 (reshape 1.5)</th>",
+            "<td>transpose</td><td class=\"missing\">not run</td><td>1/1 met (worst 1.74)</td>\
+             <td class=\"missing\">not run</td><td>1.02 (met)</td>",
+            "<td>all</td>",
+        ],
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let page = render_from(&empty.path().join("criterion"), empty.path());
+    assert!(!page.contains("The baseline"), "nothing to judge");
+    assert!(!page.contains("Is raw a fast baseline?"));
+}
+
+#[test]
 fn detectors_section_colours_cells_by_outcome() {
     let page = fixture_page();
     let s = section(&page, "detectors");

@@ -31,11 +31,11 @@ pub const RAW: &str = Variant::Raw.name();
 /// The variants compared with [`RAW`].
 const COMPARED: [&str; 2] = [Variant::Checked.name(), Variant::Safe.name()];
 /// The memcpy floor's series (a bench "variant" that copies the arrays).
-const FLOOR: &str = "memcpy";
+pub(super) const FLOOR: &str = "memcpy";
 /// The sprs peer, measured by the benchmarks.
-const SPRS: &str = "sprs";
+pub(super) const SPRS: &str = "sprs";
 /// The Python peers, measured by scripts/peers.
-const PYTHON_PEERS: [&str; 2] = ["qutip", "scipy"];
+pub(super) const PYTHON_PEERS: [&str; 2] = ["qutip", "scipy"];
 
 /// Variants in legend and column order: rawcheck's, the floor, then the peers.
 fn variant_order() -> Vec<&'static str> {
@@ -385,25 +385,15 @@ fn per_nnz_figure(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::bench::BenchId;
-
-    fn t(id: &str, ns: f64) -> Timing {
-        Timing {
-            id: BenchId::parse(id).unwrap(),
-            ns,
-            interval: None,
-            equal: None,
-        }
-    }
 
     #[test]
     fn groups_follow_page_order() {
         let timings = [
-            t("zeta/uniform/raw/32/10", 1.0),
-            t("permute/file-m/raw/32/10", 1.0),
-            t("permute/tensor/raw/32/10", 1.0),
-            t("reshape/uniform/raw/64/10", 1.0),
-            t("permute/uniform/raw/32/10", 1.0),
+            Timing::at("zeta/uniform/raw/32/10", 1.0),
+            Timing::at("permute/file-m/raw/32/10", 1.0),
+            Timing::at("permute/tensor/raw/32/10", 1.0),
+            Timing::at("reshape/uniform/raw/64/10", 1.0),
+            Timing::at("permute/uniform/raw/32/10", 1.0),
         ];
         let order: Vec<_> = groups(timings.iter())
             .iter()
@@ -424,10 +414,10 @@ mod tests {
     #[test]
     fn overhead_is_relative_to_raw_of_the_same_row() {
         let timings = [
-            t("transpose/uniform/raw/32/1000", 200.0),
-            t("transpose/uniform/checked/32/1000", 250.0),
-            t("transpose/uniform/safe/32/1000", 190.0),
-            t("transpose/uniform/checked/64/1000", 999.0),
+            Timing::at("transpose/uniform/raw/32/1000", 200.0),
+            Timing::at("transpose/uniform/checked/32/1000", 250.0),
+            Timing::at("transpose/uniform/safe/32/1000", 190.0),
+            Timing::at("transpose/uniform/checked/64/1000", 999.0),
         ];
         let g = &groups(timings.iter())[0];
         let row = &g.rows[&(32, 1000)];
@@ -466,7 +456,7 @@ mod tests {
 
     #[test]
     fn kernels_without_data_are_not_run() {
-        let html = overhead_section(&[t("transpose/uniform/raw/32/1000", 200.0)]).unwrap();
+        let html = overhead_section(&[Timing::at("transpose/uniform/raw/32/1000", 200.0)]).unwrap();
         assert!(
             html.contains(
                 "reshape, transpose, column_stack, column_unstack, permute, permute_indices: \
