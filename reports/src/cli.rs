@@ -90,10 +90,11 @@ pub enum Command {
         input: PathBuf,
     },
     /// Print the names of the kernels, variants, matrix families, seeded bugs (id, feature,
-    /// kernel) and bug-hunt detectors.
+    /// kernel) and bug-hunt detectors, and the raw kernels' goals.
     List {
         /// One JSON object `{"kernels": [...], "variants": [...], "families": [...], "bugs":
-        /// [{"id", "feature", "kernel"}], "detectors": [...]}` (what the scripts read).
+        /// [{"id", "feature", "kernel"}], "detectors": [...], "goals": [{"name", "ratio", "nnz",
+        /// bound}]}` (what the scripts read).
         #[arg(long)]
         json: bool,
     },

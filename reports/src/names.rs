@@ -1,6 +1,6 @@
 //! `rawcheck list`: the names of kernels, variants, families, seeded bugs and detectors, from
-//! the kernels crate's enums and catalogue, for people and for the scripts (`--json`), so no
-//! script types them again.
+//! the kernels crate's enums and catalogue, and the raw kernels' goals, from the report, for
+//! people and for the scripts (`--json`), so no script types them again.
 
 use rawcheck_kernels::bugs::CATALOGUE;
 use rawcheck_kernels::families::Family;
