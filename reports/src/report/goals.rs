@@ -10,15 +10,14 @@
 //! --targets`, which judges them on the medians of several rounds. Neither judges T3 (time per
 //! nonzero grows at most 1.5x from 1e5 to 1e7): the quick profile, which both read, stops at 1e6.
 
-use std::collections::BTreeMap;
-
 use rawcheck_kernels::{Kernel, Variant};
 use serde::Serialize;
 
 use super::bench::Timing;
+use super::chart::fmt_axis;
 use super::derived::median;
 use super::html::{NOT_RUN, esc, table};
-use super::timing::{FLOOR, PYTHON_PEERS, SPRS, kernels, rank};
+use super::timing::{FLOOR, PYTHON_PEERS, Row, SPRS, groups};
 
 /// What a goal compares, per cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,19 +40,19 @@ impl Measure {
         }
     }
 
-    /// The ratio in one cell (`variant -> ns per call`), when its terms were measured.
-    fn of(self, cell: &BTreeMap<&str, f64>) -> Option<f64> {
-        let raw = *cell.get(Variant::Raw.name())?;
+    /// The ratio in one cell (its timings by variant), when its terms were measured.
+    fn of(self, cell: &Row<'_>) -> Option<f64> {
+        let ns = |variant: &str| cell.get(variant).map(|t| t.ns);
+        let raw = ns(Variant::Raw.name())?;
         match self {
             Measure::PeerOverRaw => [SPRS]
                 .iter()
                 .chain(&PYTHON_PEERS)
-                .filter_map(|p| cell.get(p))
-                .copied()
+                .filter_map(|p| ns(p))
                 .reduce(f64::min)
                 .map(|peer| peer / raw),
-            Measure::RawOverFloor => Some(raw / cell.get(FLOOR)?),
-            Measure::SafeOverRaw => Some(cell.get(Variant::Safe.name())? / raw),
+            Measure::RawOverFloor => Some(raw / ns(FLOOR)?),
+            Measure::SafeOverRaw => Some(ns(Variant::Safe.name())? / raw),
         }
     }
 }
@@ -137,24 +136,30 @@ pub struct GoalJson {
 }
 
 impl Goal {
+    /// ` at 1e6`, or nothing for a goal on every size.
+    fn at(&self) -> String {
+        self.nnz
+            .map_or_else(String::new, |n| format!(" at {}", fmt_axis(n as f64)))
+    }
+
     /// The column heading: `T1 at 1e6: peer/raw >= 2`.
     pub fn heading(&self) -> String {
-        let at = self
-            .nnz
-            .map_or_else(String::new, |n| format!(" at {}", sci(n)));
         let bound = match self.bound {
             Bound::AtLeast(v) => format!(">= {v}"),
             Bound::AtMost { all, reshape } => format!("<= {all} (reshape {reshape})"),
             Bound::MedianAtMost(v) => format!("median <= {v:.2}"),
         };
-        format!("{}{at}: {} {bound}", self.name, self.measure.name())
+        format!(
+            "{}{}: {} {bound}",
+            self.name,
+            self.at(),
+            self.measure.name()
+        )
     }
 
     /// The goal in words: `raw at least 2x faster than the fastest peer at 1e6`.
     pub fn phrase(&self) -> String {
-        let at = self
-            .nnz
-            .map_or_else(String::new, |n| format!(" at {}", sci(n)));
+        let at = self.at();
         match (self.measure, self.bound) {
             (Measure::PeerOverRaw, Bound::AtLeast(v)) => {
                 format!("raw at least {v}x faster than the fastest of sprs, QuTiP and SciPy{at}")
@@ -165,7 +170,7 @@ impl Goal {
             (Measure::SafeOverRaw, Bound::MedianAtMost(v)) => {
                 format!("safe within {v:.2}x of raw in the median{at}")
             }
-            (measure, _) => format!("{} {}{at}", measure.name(), self.heading()),
+            _ => self.heading(),
         }
     }
 
@@ -190,42 +195,36 @@ impl Goal {
         g
     }
 
-    /// Whether one cell's `ratio` of `kernel` meets a per-cell bound (a median bound judges no
-    /// single cell).
-    fn met_by(&self, kernel: &str, ratio: f64) -> bool {
+    /// The goal on a set of cells' ratios (each with its kernel): `None` when there is none.
+    pub fn judge(&self, ratios: &[(&str, f64)]) -> Option<Verdict> {
+        let values: Vec<f64> = ratios.iter().map(|&(_, r)| r).collect();
+        let cells = |met: &dyn Fn(&str, f64) -> bool, worst: fn(f64, f64) -> f64| {
+            Some(Verdict::Cells {
+                met: ratios.iter().filter(|&&(k, r)| met(k, r)).count(),
+                cells: ratios.len(),
+                worst: values.iter().copied().reduce(worst)?,
+            })
+        };
         match self.bound {
-            Bound::AtLeast(v) => ratio >= v,
-            Bound::AtMost { all, reshape } => {
-                ratio
-                    <= if kernel == Kernel::Reshape.name() {
+            Bound::AtLeast(least) => cells(&|_, r| r >= least, f64::min),
+            Bound::AtMost { all, reshape } => cells(
+                &|k, r| {
+                    r <= if k == Kernel::Reshape.name() {
                         reshape
                     } else {
                         all
                     }
+                },
+                f64::max,
+            ),
+            Bound::MedianAtMost(most) => {
+                let median = median(&values)?;
+                Some(Verdict::Median {
+                    median,
+                    met: median <= most,
+                })
             }
-            Bound::MedianAtMost(_) => false,
         }
-    }
-
-    /// The goal on a set of cells' ratios (each with its kernel): `None` when there is none.
-    pub fn judge(&self, ratios: &[(&str, f64)]) -> Option<Verdict> {
-        let values: Vec<f64> = ratios.iter().map(|&(_, r)| r).collect();
-        if let Bound::MedianAtMost(most) = self.bound {
-            let m = median(&values)?;
-            return Some(Verdict::Median {
-                median: m,
-                met: m <= most,
-            });
-        }
-        let worst = match self.bound {
-            Bound::AtLeast(_) => values.iter().copied().reduce(f64::min)?,
-            _ => values.iter().copied().reduce(f64::max)?,
-        };
-        Some(Verdict::Cells {
-            met: ratios.iter().filter(|&&(k, r)| self.met_by(k, r)).count(),
-            cells: ratios.len(),
-            worst,
-        })
     }
 }
 
@@ -262,51 +261,26 @@ impl Verdict {
     }
 }
 
-/// `1e6` for 1000000.
-fn sci(n: u64) -> String {
-    let digits = n.to_string();
-    match digits.strip_prefix('1') {
-        Some(zeros) if zeros.bytes().all(|b| b == b'0') && !zeros.is_empty() => {
-            format!("1e{}", zeros.len())
-        }
-        _ => digits,
-    }
-}
-
-/// A cell's key: kernel, family, index width, nnz.
-type CellKey<'a> = (&'a str, &'a str, u32, u64);
-
-/// The timings as cells: per kernel, family, index width and nnz, each variant's (or peer's) mean
-/// ns per call; the last timing of an id wins.
-fn cells<'a>(
-    timings: impl Iterator<Item = &'a Timing>,
-) -> BTreeMap<CellKey<'a>, BTreeMap<&'a str, f64>> {
-    let mut cells: BTreeMap<CellKey<'a>, BTreeMap<&'a str, f64>> = BTreeMap::new();
-    for t in timings {
-        let id = &t.id;
-        cells
-            .entry((&id.kernel, &id.family, id.index, id.nnz))
-            .or_default()
-            .insert(&id.variant, t.ns);
-    }
-    cells
-}
-
 /// Per kernel (page order) and then `all`: the verdict on every goal of [`GOALS`], `None` where no
 /// cell of the kernel measured the goal's ratio.
 pub fn goal_rows(bench: &[Timing], peers: &[Timing]) -> Vec<(String, [Option<Verdict>; 4])> {
-    let cells = cells(bench.iter().chain(peers));
+    let groups = groups(bench.iter().chain(peers));
+    let cells: Vec<(&str, u64, &Row<'_>)> = groups
+        .iter()
+        .flat_map(|g| g.rows.iter().map(|(&(_, nnz), row)| (g.kernel, nnz, row)))
+        .collect();
     let ratios = |goal: &Goal, kernel: Option<&str>| -> Vec<(&str, f64)> {
         cells
             .iter()
-            .filter(|((k, ..), _)| kernel.is_none_or(|want| *k == want))
-            .filter(|((.., nnz), _)| goal.nnz.is_none_or(|want| *nnz == want))
-            .filter_map(|(&(k, ..), cell)| Some((k, goal.measure.of(cell)?)))
+            .filter(|(k, nnz, _)| {
+                kernel.is_none_or(|want| *k == want) && goal.nnz.is_none_or(|want| *nnz == want)
+            })
+            .filter_map(|&(k, _, cell)| Some((k, goal.measure.of(cell)?)))
             .collect()
     };
-    let mut measured: Vec<&str> = cells.keys().map(|&(k, ..)| k).collect();
+    // The groups come in page order, so each kernel's cells are contiguous.
+    let mut measured: Vec<&str> = cells.iter().map(|&(k, ..)| k).collect();
     measured.dedup();
-    measured.sort_by_key(|k| (rank(&kernels(), k), *k));
     let mut rows: Vec<(String, [Option<Verdict>; 4])> = measured
         .into_iter()
         .map(|k| (k.to_owned(), GOALS.map(|g| g.judge(&ratios(&g, Some(k))))))
@@ -315,6 +289,11 @@ pub fn goal_rows(bench: &[Timing], peers: &[Timing]) -> Vec<(String, [Option<Ver
         rows.push(("all".into(), GOALS.map(|g| g.judge(&ratios(&g, None)))));
     }
     rows
+}
+
+/// A verdict's cell text, or "not run" where there is none.
+fn verdict_text(verdict: Option<Verdict>) -> String {
+    verdict.map_or_else(|| NOT_RUN.to_owned(), |v| v.text())
 }
 
 /// The goals' table (empty when no kernel was timed).
@@ -329,11 +308,7 @@ pub fn goals_table(bench: &[Timing], peers: &[Timing]) -> String {
         .iter()
         .map(|(kernel, verdicts)| {
             let mut row = vec![kernel.clone()];
-            row.extend(
-                verdicts
-                    .iter()
-                    .map(|v| v.map_or_else(|| NOT_RUN.to_owned(), |v| v.text())),
-            );
+            row.extend(verdicts.iter().copied().map(verdict_text));
             row
         })
         .collect();
@@ -355,8 +330,11 @@ pub fn baseline_sentence(bench: &[Timing], peers: &[Timing]) -> String {
         .iter()
         .zip(all)
         .map(|(goal, verdict)| {
-            let judged = verdict.map_or_else(|| NOT_RUN.to_owned(), |v| v.text());
-            format!("<li>{}: {}</li>\n", esc(&goal.phrase()), esc(&judged))
+            format!(
+                "<li>{}: {}</li>\n",
+                esc(&goal.phrase()),
+                esc(&verdict_text(verdict))
+            )
         })
         .collect();
     format!(
@@ -374,17 +352,26 @@ mod tests {
 
     #[test]
     fn raw_is_judged_against_the_fastest_peer_measured() {
-        let cell = BTreeMap::from([("raw", 100.0), ("sprs", 300.0), ("qutip", 250.0)]);
-        assert_eq!(Measure::PeerOverRaw.of(&cell), Some(2.5));
-        assert_eq!(Measure::SafeOverRaw.of(&cell), None, "no safe timing");
-        assert_eq!(Measure::RawOverFloor.of(&cell), None, "no floor");
-        let no_raw = BTreeMap::from([("sprs", 300.0), ("memcpy", 10.0)]);
-        assert_eq!(Measure::PeerOverRaw.of(&no_raw), None);
-        assert_eq!(Measure::RawOverFloor.of(&no_raw), None);
-        let no_peer = BTreeMap::from([("raw", 100.0), ("memcpy", 25.0), ("safe", 110.0)]);
-        assert_eq!(Measure::PeerOverRaw.of(&no_peer), None);
-        assert_eq!(Measure::RawOverFloor.of(&no_peer), Some(4.0));
-        assert_eq!(Measure::SafeOverRaw.of(&no_peer), Some(1.1));
+        let timings = |times: &[(&str, f64)]| -> Vec<Timing> {
+            times
+                .iter()
+                .map(|&(v, ns)| Timing::at(&format!("transpose/uniform/{v}/32/1000"), ns))
+                .collect()
+        };
+        fn row(timings: &[Timing]) -> Row<'_> {
+            timings.iter().map(|t| (t.id.variant.as_str(), t)).collect()
+        }
+        let cell = timings(&[("raw", 100.0), ("sprs", 300.0), ("qutip", 250.0)]);
+        assert_eq!(Measure::PeerOverRaw.of(&row(&cell)), Some(2.5));
+        assert_eq!(Measure::SafeOverRaw.of(&row(&cell)), None, "no safe timing");
+        assert_eq!(Measure::RawOverFloor.of(&row(&cell)), None, "no floor");
+        let no_raw = timings(&[("sprs", 300.0), ("memcpy", 10.0)]);
+        assert_eq!(Measure::PeerOverRaw.of(&row(&no_raw)), None);
+        assert_eq!(Measure::RawOverFloor.of(&row(&no_raw)), None);
+        let no_peer = timings(&[("raw", 100.0), ("memcpy", 25.0), ("safe", 110.0)]);
+        assert_eq!(Measure::PeerOverRaw.of(&row(&no_peer)), None);
+        assert_eq!(Measure::RawOverFloor.of(&row(&no_peer)), Some(4.0));
+        assert_eq!(Measure::SafeOverRaw.of(&row(&no_peer)), Some(1.1));
     }
 
     #[test]
@@ -488,14 +475,5 @@ mod tests {
             "T1 at 1e5: peer/raw >= 1.5",
             "the same words as scripts/bench_table.py's ratios"
         );
-    }
-
-    #[test]
-    fn sizes_read_as_powers_of_ten() {
-        assert_eq!(sci(1_000_000), "1e6");
-        assert_eq!(sci(10), "1e1");
-        assert_eq!(sci(1), "1");
-        assert_eq!(sci(12_000), "12000");
-        assert_eq!(sci(100_001), "100001");
     }
 }

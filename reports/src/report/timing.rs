@@ -61,14 +61,14 @@ pub fn rank(order: &[&str], s: &str) -> usize {
 type Interval = Option<(f64, f64)>;
 
 /// The timings of one (index width, nnz), by variant.
-type Row<'a> = BTreeMap<&'a str, &'a Timing>;
+pub(super) type Row<'a> = BTreeMap<&'a str, &'a Timing>;
 
 /// All timings of one kernel on one family.
-struct Group<'a> {
-    kernel: &'a str,
+pub(super) struct Group<'a> {
+    pub(super) kernel: &'a str,
     family: &'a str,
     /// `(index, nnz)` -> variant -> timing; the last timing of an id wins.
-    rows: BTreeMap<(u32, u64), Row<'a>>,
+    pub(super) rows: BTreeMap<(u32, u64), Row<'a>>,
 }
 
 impl<'a> Group<'a> {
@@ -156,7 +156,7 @@ pub fn variant_color(variant: &str) -> RGBColor {
 }
 
 /// Groups timings by kernel and family, in page order.
-fn groups<'a>(timings: impl Iterator<Item = &'a Timing>) -> Vec<Group<'a>> {
+pub(super) fn groups<'a>(timings: impl Iterator<Item = &'a Timing>) -> Vec<Group<'a>> {
     type Key<'a> = ((usize, &'a str), (usize, bool, &'a str));
     let mut by: BTreeMap<Key<'a>, BTreeMap<(u32, u64), Row<'a>>> = BTreeMap::new();
     for t in timings {
