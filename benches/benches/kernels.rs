@@ -63,7 +63,7 @@ fn register<K: BenchKernel>(c: &mut Criterion, sources: &[Source], profile: Prof
 }
 
 /// Re-runs this process under [`allocator::GLIBC_TUNABLES`] unless it already runs under them:
-/// buffers up to 32 MiB reused from a heap that is never trimmed, on huge pages (the reasons are
+/// every buffer reused from a heap that is never trimmed, on huge pages (the reasons are
 /// in [`allocator`]). glibc reads its tunables only at start, hence the re-run.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn steady_allocator() {
