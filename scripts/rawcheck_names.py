@@ -29,7 +29,8 @@ def command() -> list[str]:
 def names() -> dict:
     """{"kernels": [...], "variants": [...], "families": [...], "bugs": [{"id", "feature", "kernel"}],
     "detectors": [...], "goals": [{"name", "ratio", "nnz"?, "at_least" | "at_most" and
-    "reshape_at_most" | "median_at_most"}]}, each list in its canonical order."""
+    "reshape_at_most"? | "median_at_most", and for a growth goal "from_nnz" and "families"}]},
+    each list in its canonical order."""
     argv = command() + ["list", "--json"]
     try:
         out = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, check=True).stdout

@@ -37,7 +37,10 @@ pub use data::{
     Provenance, State, Triage, load_json,
 };
 pub use derived::{CheckCount, Counted, Extra, PerNnz, Ratio, check_count, counted, median_ratio};
-pub use goals::{Bound, GOALS, Goal, GoalJson, Measure, Verdict, goal_rows};
+pub use goals::{
+    Bound, GOALS, GROWTH_FAMILIES, GROWTH_FROM, Goal, GoalJson, Measure, Verdict, Verdicts,
+    goal_rows,
+};
 pub use headline::{HeadlineRow, VariantSummary, headline_rows, verdict};
 pub use machine::{this_machine, utc};
 pub use mutants::{Tally, area, wilson};

@@ -66,7 +66,7 @@ pub(super) type Row<'a> = BTreeMap<&'a str, &'a Timing>;
 /// All timings of one kernel on one family.
 pub(super) struct Group<'a> {
     pub(super) kernel: &'a str,
-    family: &'a str,
+    pub(super) family: &'a str,
     /// `(index, nnz)` -> variant -> timing; the last timing of an id wins.
     pub(super) rows: BTreeMap<(u32, u64), Row<'a>>,
 }
