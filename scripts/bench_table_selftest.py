@@ -203,6 +203,23 @@ class Targets(unittest.TestCase):
         self.assertEqual(" ".join(row[11:]), "2.25 (1.50-3.00) 2.00 (2.00-2.00) 1.00 (1.00-1.00)")
         self.assertEqual(" ".join(board), "transpose 1/1 (worst 2.25) - 1/1 (worst 2.00) - 1.000")
 
+    def test_the_growth_needs_no_peers(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            f = Path(tmp, "round1.json")
+            # 30 ns per nonzero at 1e7 against 10 at 1e5: 3x.
+            f.write_text(json.dumps(bt.results_to_json({
+                ("transpose", "tensor", 64, 10**5): {"raw": 10**6, "memcpy": 10**5},
+                ("transpose", "tensor", 64, 10**7): {"raw": 3 * 10**8, "memcpy": 4 * 10**7},
+            })))
+            out = subprocess.run([sys.executable, str(HERE / "bench_table.py"), "--targets", "--rounds", str(f)],
+                                 check=True, capture_output=True, text=True).stdout
+        board = next(l for l in out.splitlines() if l.startswith("transpose") and "worst" in l)
+        self.assertEqual(" ".join(board.split()), "transpose - - - 0/1 (worst 3.00) -")
+        run = subprocess.run([sys.executable, str(HERE / "bench_table.py"), "--targets"],
+                             capture_output=True, text=True)
+        self.assertEqual(run.returncode, 2)
+        self.assertIn("--targets needs --rounds", run.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
