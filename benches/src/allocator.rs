@@ -11,10 +11,12 @@
 //!   pays the faults of its output only the first time the heap grows that far. `arena_max=1`
 //!   keeps every thread on that heap (a thread's own arena maps a buffer over 64 MiB afresh
 //!   whatever `mmap_max` says; the timed code runs on the main thread anyway). A fixed 32 MiB
-//!   threshold, as before, still mapped the larger buffers afresh on every call, and at 10^6
-//!   entries column_stack's and column_unstack's memcpy floors (over 32 MiB) took 4.1 to 7.9 ns
-//!   per entry instead of 1.8 to 5.5, and column_stack's 64-bit raw 16 to 22 instead of 9 to 15
-//!   (two interleaved rounds of the quick bench);
+//!   threshold, as before, left the larger buffers to chance: one came from the heap when
+//!   earlier benchmarks had left a free region large enough, else it was mapped afresh and
+//!   page-faulted on every call. Run on their own (two interleaved rounds of the quick bench's
+//!   column_stack and column_unstack at 10^6), their memcpy floors (over 32 MiB) took 4.1 to 7.9
+//!   ns per entry instead of 1.8 to 5.5, and column_stack's 64-bit raw 16 to 22 instead of 9 to
+//!   15;
 //! * NumPy advises transparent huge pages (`MADV_HUGEPAGE`) for its arrays of 4 MiB and more, so
 //!   QuTiP's and SciPy's outputs sit on 2 MiB pages where the machine allows it
 //!   (`/sys/kernel/mm/transparent_hugepage/enabled` at `madvise` or `always`). `hugetlb=1` makes
