@@ -23,9 +23,9 @@ round, so each ratio sees one sitting's load).
 
 --targets (with --rounds; T1 also needs --peers) prints, instead, the goals of the raw kernels
 (issue 11): per row the median ns per nonzero of every variant, peer and floor, then peer/raw,
-raw/memcpy and safe/raw; then per kernel how many rows meet each goal: raw at least 2x faster than the fastest
-peer at 1e6 entries and 1.5x at 1e5 (T1), raw within 4x of the memcpy floor at 1e6, reshape 1.5x
-(T2), raw's median time per nonzero at 1e7 at most 1.5x its median at 1e5 on uniform and tensor
+raw/memcpy and safe/raw; then per kernel how many rows meet each goal: raw at least 2x faster
+than the fastest peer at 1e6 entries and 1.5x at 1e5 (T1), raw within 4x of the memcpy floor at
+1e6, reshape 1.5x (T2), raw's median time per nonzero at 1e7 at most 1.5x its median at 1e5 on uniform and tensor
 (T3, the full profile only: "-" without 1e7 rows), and the median safe/raw over the kernel's rows,
 against 1.10 (T4). The goals come from `rawcheck list --json` (the report judges the same ones on
 one sitting's data).
@@ -219,10 +219,11 @@ def target_rows(summary):
         yield [kernel, family, str(index), str(nnz)] + ns + ratios
 
 
-def growth(summary, key, s):
+def growth(summary, key, s, t3):
     """T3's ratio for the row `key` (summary `s`): raw's median ns per nonzero over its median at
-    T3's starting size in the same family and width, or None off T3's size and families."""
-    nnz, from_nnz, families, _ = t3_goal()
+    T3's starting size in the same family and width, or None off T3's size and families. `t3` is
+    t3_goal()."""
+    nnz, from_nnz, families, _ = t3
     kernel, family, index, at = key
     base = summary.get((kernel, family, index, from_nnz))
     if at != nnz or family not in families or not base or "raw" not in s["ns"] or "raw" not in base["ns"]:
@@ -238,24 +239,27 @@ def scoreboard(summary):
         by_kernel.setdefault(key[0], []).append((key, s))
     by_kernel["all"] = [item for items in list(by_kernel.values()) for item in items]
 
-    def goal(items, ratio, nnz, met, worst):
-        cells = [(key, s["ratios"][ratio][0]) for key, s in items if key[3] == nnz and s["ratios"][ratio]]
+    def cells_text(cells, met, worst):
+        """"met/rows (worst x)" of (key, value) cells, "-" when there are none."""
         if not cells:
             return "-"
         values = [v for _, v in cells]
         return f"{sum(met(key, v) for key, v in cells)}/{len(cells)} (worst {worst(values):.2f})"
 
+    def goal(items, ratio, nnz, met, worst):
+        cells = [(key, s["ratios"][ratio][0]) for key, s in items if key[3] == nnz and s["ratios"][ratio]]
+        return cells_text(cells, met, worst)
+
     t2_nnz, t2_most, reshape_most = t2_goal()
-    t3_most = t3_goal()[3]
+    t3 = t3_goal()
     for kernel, items in by_kernel.items():
         row = [kernel]
         for nnz, least in t1_goals():
             row.append(goal(items, "peer/raw", nnz, lambda _, v, least=least: v >= least, min))
         limit = lambda key: reshape_most if key[0] == "reshape" else t2_most
         row.append(goal(items, "raw/memcpy", t2_nnz, lambda key, v: v <= limit(key), max))
-        growths = [g for key, s in items if (g := growth(summary, key, s)) is not None]
-        met = sum(g <= t3_most for g in growths)
-        row.append(f"{met}/{len(growths)} (worst {max(growths):.2f})" if growths else "-")
+        growths = [(key, g) for key, s in items if (g := growth(summary, key, s, t3)) is not None]
+        row.append(cells_text(growths, lambda _, v: v <= t3[3], max))
         safe = [s["ratios"]["safe/raw"][0] for _, s in items if s["ratios"]["safe/raw"]]
         row.append(f"{statistics.median(safe):.3f}" if safe else "-")
         yield row

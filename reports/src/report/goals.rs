@@ -362,7 +362,11 @@ fn cells<'a>(groups: &'a [Group<'a>]) -> Vec<Cell<'a>> {
 /// cell of the kernel measured the goal's ratio.
 pub fn goal_rows(bench: &[Timing], peers: &[Timing]) -> Vec<(String, Verdicts)> {
     let groups = groups(bench.iter().chain(peers));
-    let cells = cells(&groups);
+    rows_of(&cells(&groups))
+}
+
+/// [`goal_rows`] on the cells already formed.
+fn rows_of(cells: &[Cell<'_>]) -> Vec<(String, Verdicts)> {
     let ratios = |goal: &Goal, kernel: Option<&str>| -> Vec<(&str, f64)> {
         cells
             .iter()
@@ -418,11 +422,11 @@ pub fn goals_table(bench: &[Timing], peers: &[Timing]) -> String {
 /// The headline's paragraph on the baseline: every goal over all cells of the data, in words, and
 /// where the per-kernel table is (empty when no kernel was timed).
 pub fn baseline_sentence(bench: &[Timing], peers: &[Timing]) -> String {
-    let Some((_, all)) = goal_rows(bench, peers).pop() else {
+    let groups = groups(bench.iter().chain(peers));
+    let cells = cells(&groups);
+    let Some((_, all)) = rows_of(&cells).pop() else {
         return String::new();
     };
-    let groups = groups(bench.iter());
-    let cells = cells(&groups);
     let items: String = GOALS
         .iter()
         .zip(all)
