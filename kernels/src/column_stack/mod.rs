@@ -19,6 +19,16 @@
 //!    instructions per entry with the inclusive ranges and runs 52 (Callgrind), 0.62x the time
 //!    (median of 5 interleaved runs; 0.81x at 1e6, tensor 0.88x, uniform and powerlaw 0.95x).
 //!
+//! A longer fill trades stores for mispredicted loops, and which wins depends on the matrix. With
+//! 24 row pointers instead of 16, the gaps past the fill fall from 12 % to 4 % of the entries on
+//! uniform and powerlaw, and on 32-bit indices raw ran faster there (the fastest of 10 calls, 5
+//! interleaved rounds, median ns per entry, 16 -> 24: uniform 8.33 -> 7.81 at 1e6 and 4.15 ->
+//! 3.73 at 1e5, powerlaw 8.29 -> 7.79 and 4.20 -> 3.76). Tensor's and banded's gaps are
+//! structured (1 to 2 % and none of them between 17 and 24 rows): there the 8 more pointers
+//! only cost, 3.27 -> 3.88 and 3.00 -> 3.57 at 1e5, banded 5.60 -> 6.18 at 1e6. On 64-bit
+//! indices, twice the bytes, uniform and powerlaw gained 2 to 4 % at 1e5 and nothing at 1e6,
+//! tensor and banded lost 21 % at 1e5. So the fill stays at 16 for every matrix.
+//!
 //! The counting sort takes the [`Path`] that [`Path::choose`] picks for transpose from the
 //! input and the caches; [`Plan::with_path`] forces one.
 //!
