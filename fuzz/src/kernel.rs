@@ -26,7 +26,8 @@ use num_complex::Complex64;
 use rawcheck_kernels::oracle::{Dense, gather_permutation};
 pub use rawcheck_kernels::{Call, Kernel};
 use rawcheck_kernels::{
-    Csr, Index, KernelError, Variant, column_stack, permute, permute_indices, transpose,
+    Csr, Index, KernelError, Variant, column_stack, column_unstack, permute, permute_indices,
+    transpose,
 };
 
 use crate::bytes::{EDGE_DIMS, Gen, Seed};
@@ -96,6 +97,8 @@ pub enum ForcedPath {
     Transpose(transpose::Path),
     /// A path of permute_indices' scatter core, which permute shares.
     Permute(permute_indices::Path),
+    /// column_unstack with its next-line hint on or off (only large outputs turn it on).
+    NextLines(bool),
 }
 
 /// The paths [`apply`] runs this call on (`None`: the plan's own choice).
@@ -106,6 +109,7 @@ pub enum ForcedPath {
 ///   choice, direct with or without the look-ahead, or partitioned with buckets of one column,
 ///   of two or of about `sqrt(cols)` columns. Running all six on every input cut fuzzing to a
 ///   twentieth.
+/// * column_unstack: the plan's choice (small inputs: no hint) and the next-line hint forced on.
 /// * the other kernels have one path.
 pub fn paths(call: &Call, rows: usize, cols: usize, nnz: usize) -> Vec<Option<ForcedPath>> {
     match call {
@@ -125,6 +129,7 @@ pub fn paths(call: &Call, rows: usize, cols: usize, nnz: usize) -> Vec<Option<Fo
             };
             vec![path.map(ForcedPath::Transpose)]
         }
+        Call::ColumnUnstack { .. } => vec![None, Some(ForcedPath::NextLines(true))],
         _ => vec![None],
     }
 }
@@ -137,7 +142,7 @@ pub fn apply<I: Index>(
     v: Variant,
     path: Option<ForcedPath>,
 ) -> Result<Csr<I>, KernelError> {
-    use ForcedPath::{Permute, Transpose};
+    use ForcedPath::{NextLines, Permute, Transpose};
     match (call, path) {
         (_, None) => call.apply(a, v),
         (Call::Transpose, Some(Transpose(p))) => {
@@ -145,6 +150,9 @@ pub fn apply<I: Index>(
         }
         (Call::ColumnStack, Some(Transpose(p))) => {
             column_stack::run(&column_stack::Plan::with_path(a, p)?, v)
+        }
+        (Call::ColumnUnstack { rows }, Some(NextLines(on))) => {
+            column_unstack::run(&column_unstack::Plan::new(a, *rows)?.with_next_lines(on), v)
         }
         (Call::Permute { dims, order }, Some(Permute(p))) => {
             permute::Plan::new(a, dims, order)?.with_path(p).run(v)

@@ -1,10 +1,11 @@
 //! Hints to start loading a cache line before it is used: `prefetch(slice, k)` asks for the line
-//! holding `slice[k]`, [`prefetch_at`] for the line at a pointer. A hint never reads memory, never
+//! holding `slice[k]`, [`prefetch_at`] for the line at a pointer, and `prefetch_next(slice, k)`
+//! and [`prefetch_next_line`] for the line after it, into the L2. A hint never reads memory, never
 //! faults and has no effect on results, so all three variants issue the same hints: an index past
 //! the end, or a pointer into memory not yet written, asks for a line nobody reads.
 #![allow(
     unsafe_code,
-    reason = "one intrinsic call whose only requirement is a target feature of the x86_64 baseline"
+    reason = "intrinsic calls whose only requirement is a target feature of the x86_64 baseline"
 )]
 
 /// Bytes per cache line the hints assume (a wrong guess costs hints, never results).
@@ -26,10 +27,33 @@ pub(crate) fn prefetch_at<T>(at: *const T) {
     let _ = at;
 }
 
+/// Asks the processor to bring the cache line after the one holding `at` (the line at `at` plus
+/// [`LINE`] bytes) into the L2 and the levels below it, not the L1 (see [`prefetch_at`]): for a
+/// stream written front to back whose next line is wanted later than the current one.
+#[inline(always)]
+pub(crate) fn prefetch_next_line<T>(at: *const T) {
+    #[cfg(all(target_arch = "x86_64", not(miri)))]
+    {
+        use std::arch::x86_64::{_MM_HINT_T1, _mm_prefetch};
+        // SAFETY: as in `prefetch_at`: `sse` is in the x86_64 baseline, and the instruction
+        // reads nothing and cannot fault.
+        unsafe { _mm_prefetch::<_MM_HINT_T1>(at.cast::<i8>().wrapping_add(LINE)) };
+    }
+    #[cfg(not(all(target_arch = "x86_64", not(miri))))]
+    let _ = at;
+}
+
 /// Asks for the cache line of `slice[k]` (any `k`; see [`prefetch_at`]).
 #[inline(always)]
 pub(crate) fn prefetch<T>(slice: &[T], k: usize) {
     prefetch_at(slice.as_ptr().wrapping_add(k));
+}
+
+/// Asks the L2 for the cache line after the one of `slice[k]` (any `k`; see
+/// [`prefetch_next_line`]).
+#[inline(always)]
+pub(crate) fn prefetch_next<T>(slice: &[T], k: usize) {
+    prefetch_next_line(slice.as_ptr().wrapping_add(k));
 }
 
 /// Asks for every cache line of the `len` elements from `at` (see [`prefetch_at`]): for a run

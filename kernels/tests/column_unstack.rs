@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use proptest::prelude::*;
+use rawcheck_kernels::column_unstack::{Plan, run};
 use rawcheck_kernels::oracle::Dense;
 use rawcheck_kernels::{
     Csr, KernelError, Variant, column_stack, column_unstack, reshape, transpose,
@@ -24,6 +25,12 @@ fn check(v: &Csr<u64>, rows: usize) {
         assert_bitwise_eq(&column_unstack(v, rows, var).unwrap(), &want, var.name());
         let got32 = column_unstack(&narrow(v), rows, var).unwrap();
         assert_bitwise_eq(&got32, &narrow(&want), var.name());
+        // Both sides of the next-line hint, which only large outputs take by themselves.
+        for next_lines in [false, true] {
+            let plan = Plan::new(v, rows).unwrap().with_next_lines(next_lines);
+            let what = format!("{var}, next lines {next_lines}");
+            assert_bitwise_eq(&run(&plan, var).unwrap(), &want, &what);
+        }
     }
 }
 
@@ -138,4 +145,33 @@ fn outputs_too_large_are_refused() {
             );
         }
     }
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "a column of a million entries")]
+fn only_outputs_past_four_times_the_l2_ask_for_next_lines() {
+    // A full column, unstacked into `rows` rows: its output holds nnz indices and values.
+    let full = |len: usize| {
+        let one = num_complex::Complex64::new(1.0, 0.0);
+        Csr::<u32>::new(
+            len,
+            1,
+            (0..=len as u32).collect(),
+            vec![0; len],
+            vec![one; len],
+        )
+        .unwrap()
+    };
+    let bound = 4 * rawcheck_kernels::cache::CacheSizes::get().l2;
+    let entry = size_of::<u32>() + size_of::<num_complex::Complex64>();
+    let at = bound / entry; // an output of at most the bound
+    let (small, large) = (full(at / 8 * 8), full((at / 8 + 1) * 8));
+    assert!(!Plan::new(&small, 8).unwrap().next_lines());
+    assert!(Plan::new(&large, 8).unwrap().next_lines());
+    assert!(
+        !Plan::new(&large, 8)
+            .unwrap()
+            .with_next_lines(false)
+            .next_lines()
+    );
 }

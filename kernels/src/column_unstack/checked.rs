@@ -7,7 +7,7 @@ use num_complex::Complex64;
 
 use super::{Plan, Position};
 use crate::alloc::try_filled;
-use crate::prefetch::prefetch;
+use crate::prefetch::{prefetch, prefetch_next};
 use crate::transpose::AHEAD;
 use crate::transpose::checked::{prefix_sum, shift};
 use crate::{CsrParts, Index, KernelError};
@@ -41,6 +41,10 @@ pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, Kerne
             prefetch(&values, ahead);
         }
         let d = row_ptr[i].to_usize();
+        if plan.next_lines() {
+            prefetch_next(&col_idx, d);
+            prefetch_next(&values, d);
+        }
         col_idx[d] = I::from_usize(j);
         values[d] = in_val[e];
         row_ptr[i] = I::from_usize(d + 1);

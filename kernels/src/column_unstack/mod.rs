@@ -17,7 +17,20 @@
 //! 4. scatter: the same walk places entry `e` at the next free position of output row `i`, with
 //!    column index `j` and `v`'s `e`-th value; `j` increases along the walk, so every output row
 //!    comes out sorted. A second walk runs [`AHEAD`](crate::transpose::AHEAD) entries in front and asks
-//!    for the output lines its entry will write (as transpose's scatter does);
+//!    for the output lines its entry will write (as transpose's scatter does). Once the output
+//!    outgrows four times the L2 (the bound of transpose's look-ahead path, [`Plan::next_lines`]),
+//!    each write also asks the L2 for the line after its own, as transpose's look-ahead path
+//!    does: in the bench at 10^6 (criterion's means, binaries before and after in the order old,
+//!    new, new, old) raw took 0.72x (32-bit) and 0.78x (64-bit) the time on tensor, 0.81x and
+//!    0.86x on uniform, 0.82x and 0.88x on powerlaw, 0.95x and 1.02x on banded; checked and safe
+//!    0.77-0.93x on the first three, 0.99-1.02x on banded. Below the bound the hint costs: taken
+//!    at every size, it made raw 5-8 % slower at 10^5 (the fastest of 10 calls, 5 interleaved
+//!    rounds). The plan's choice is a branch in the loop, which costs at 10^5 where the hint is
+//!    off: raw executes 3 instructions an entry more (73.3 -> 76.3, Cachegrind, uniform, 32-bit)
+//!    and ran 1-2 % slower (the fastest of 50 calls, 7 interleaved rounds: uniform 4.35 -> 4.41
+//!    ns per entry, tensor 4.28 -> 4.37), safe at 64-bit 8 % (banded 5.61 -> 6.10, powerlaw 6.03
+//!    -> 6.48). Instantiating the scatter twice instead, with and without the hint, made no
+//!    copy as fast as before either, and cost safe at 64-bit its gain at 10^6;
 //! 5. shift, as in [`transpose`](crate::transpose()).
 //!
 //! One path only: the scan reads `len / nnz` row pointers per entry (8 in the benchmarks'
@@ -33,7 +46,11 @@ pub mod checked;
 pub mod raw;
 pub mod safe;
 
+use num_complex::Complex64;
+
+use crate::cache::CacheSizes;
 use crate::checks::{fits, row_ptr_len};
+use crate::transpose::outgrows_l2;
 use crate::{Csr, Index, KernelError, Variant};
 
 /// A column unstack whose parameters have been checked against its input.
@@ -46,6 +63,7 @@ pub struct Plan<'a, I: Index> {
     input: &'a Csr<I>,
     rows: usize,
     cols: usize,
+    next_lines: bool,
 }
 
 impl<'a, I: Index> Plan<'a, I> {
@@ -68,7 +86,21 @@ impl<'a, I: Index> Plan<'a, I> {
         fits::<I>("rows", rows)?;
         fits::<I>("cols", cols)?;
         row_ptr_len(rows)?;
-        Ok(Plan { input, rows, cols })
+        let output = input
+            .nnz()
+            .saturating_mul(size_of::<I>() + size_of::<Complex64>());
+        Ok(Plan {
+            input,
+            rows,
+            cols,
+            next_lines: outgrows_l2(output, CacheSizes::get()),
+        })
+    }
+
+    /// As the plan, but asking for the next lines of the output rows (`true`) or not, whatever
+    /// the sizes (for tests and fuzzing: a hint never changes the result).
+    pub fn with_next_lines(self, next_lines: bool) -> Self {
+        Plan { next_lines, ..self }
     }
 
     /// The column to unstack.
@@ -79,6 +111,12 @@ impl<'a, I: Index> Plan<'a, I> {
     /// `(rows, cols)` of the output.
     pub fn shape(&self) -> (usize, usize) {
         (self.rows, self.cols)
+    }
+
+    /// Whether the scatter asks the L2 for the line after each one it writes (see the
+    /// [module documentation](self)).
+    pub fn next_lines(&self) -> bool {
+        self.next_lines
     }
 }
 
@@ -117,20 +155,24 @@ impl Position {
 }
 
 /// Unstacks the column `v` into a `rows x (len / rows)` matrix with the chosen variant.
-#[allow(
-    unsafe_code,
-    reason = "the one trusted step from the variants' output to a `Csr`"
-)]
 pub fn column_unstack<I: Index>(
     v: &Csr<I>,
     rows: usize,
     variant: Variant,
 ) -> Result<Csr<I>, KernelError> {
-    let plan = Plan::new(v, rows)?;
+    run(&Plan::new(v, rows)?, variant)
+}
+
+/// Runs a plan with the chosen variant.
+#[allow(
+    unsafe_code,
+    reason = "the one trusted step from the variants' output to a `Csr`"
+)]
+pub fn run<I: Index>(plan: &Plan<'_, I>, variant: Variant) -> Result<Csr<I>, KernelError> {
     let parts = match variant {
-        Variant::Raw => raw::column_unstack(&plan),
-        Variant::Checked => checked::column_unstack(&plan),
-        Variant::Safe => safe::column_unstack(&plan),
+        Variant::Raw => raw::column_unstack(plan),
+        Variant::Checked => checked::column_unstack(plan),
+        Variant::Safe => safe::column_unstack(plan),
     }?;
     // SAFETY: every variant runs the algorithm of the module doc on a plan whose one-column
     // input has `rows * cols` rows and whose `rows`, `cols` and `rows + 1` fit (`Plan::new`):

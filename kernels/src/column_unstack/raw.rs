@@ -8,7 +8,7 @@ use num_complex::Complex64;
 
 use super::{Plan, Position};
 use crate::alloc::try_with_capacity;
-use crate::prefetch::prefetch_at;
+use crate::prefetch::{prefetch_at, prefetch_next_line};
 use crate::transpose::AHEAD;
 use crate::transpose::raw::{prefix_sum, shift};
 use crate::{CsrParts, Index, KernelError};
@@ -16,6 +16,7 @@ use crate::{CsrParts, Index, KernelError};
 /// Unstacks the plan's input; see [`super`] for the algorithm.
 pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError> {
     let v = plan.input();
+    let next_lines = plan.next_lines();
     let (rows, cols) = plan.shape();
     let (len, nnz) = (v.rows(), v.nnz());
     // rows + 1 does not overflow (plan), nor does nnz + 1 (nnz <= len, a count of row pointers).
@@ -74,6 +75,10 @@ pub fn column_unstack<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, Kerne
             }
             let slot = ptr.add(i);
             let d = (*slot).to_usize();
+            if next_lines {
+                prefetch_next_line(out_col.wrapping_add(d));
+                prefetch_next_line(out_val.wrapping_add(d));
+            }
             out_col.add(d).write(I::from_usize(j));
             out_val.add(d).write(*in_val.add(e));
             slot.write(I::from_usize(d + 1));

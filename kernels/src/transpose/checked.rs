@@ -7,7 +7,7 @@ use num_complex::Complex64;
 
 use super::{AHEAD, Path, Plan};
 use crate::alloc::try_filled;
-use crate::prefetch::prefetch;
+use crate::prefetch::{prefetch, prefetch_next};
 use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Transposes the plan's input; see [`super`] for the algorithm.
@@ -76,6 +76,10 @@ fn scatter<I: Index, const LOOK_AHEAD: bool>(
             }
             let c = in_col[k].to_usize();
             let d = ptr[c].to_usize();
+            if LOOK_AHEAD {
+                prefetch_next(out_idx, d);
+                prefetch_next(out_val, d);
+            }
             out_idx[d] = I::from_usize(key(i, c));
             out_val[d] = in_val[k];
             ptr[c] = I::from_usize(d + 1);

@@ -10,7 +10,7 @@ use num_complex::Complex64;
 
 use super::{AHEAD, Path, Plan};
 use crate::alloc::try_with_capacity;
-use crate::prefetch::prefetch_at;
+use crate::prefetch::{prefetch_at, prefetch_next_line};
 use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Transposes the plan's input; see [`super`] for the algorithm.
@@ -132,6 +132,10 @@ unsafe fn scatter<I: Index, const LOOK_AHEAD: bool>(
                 let c = (*in_col.add(k)).to_usize();
                 let slot = ptr.add(c);
                 let d = (*slot).to_usize();
+                if LOOK_AHEAD {
+                    prefetch_next_line(out_idx.wrapping_add(d));
+                    prefetch_next_line(out_val.wrapping_add(d));
+                }
                 out_idx.add(d).write(I::from_usize(key(i, c)));
                 out_val.add(d).write(*in_val.add(k));
                 slot.write(I::from_usize(d + 1));
