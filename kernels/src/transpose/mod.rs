@@ -81,7 +81,7 @@
 //! new, old, quick profile), transpose took 0.68x (32-bit) and 0.72x (64-bit) the time on tensor
 //! raw, 0.70-0.78x checked and safe; uniform 0.93x and 0.73x raw (0.81-0.96x the others),
 //! powerlaw 1.00x and 0.86x (0.82-1.00x). column_stack, which shares the counting sort, took
-//! 0.72-0.88x raw on tensor, uniform and powerlaw, and banded 0.99x (checked and safe 0.88-1.08x);
+//! 0.72-0.95x raw on tensor, uniform and powerlaw, and banded 0.99x (checked and safe 0.88-1.08x);
 //! banded's transpose takes the direct path and did not change (0.91-1.00x: the noise of that
 //! sitting). Below four times the L2 the hint only costs (column_unstack, whose scatter gets the
 //! same hint past the same bound, ran 5-8 % slower at 10^5 with it).
