@@ -97,8 +97,8 @@ pub enum ForcedPath {
     Transpose(transpose::Path),
     /// A path of permute_indices' scatter core, which permute shares.
     Permute(permute_indices::Path),
-    /// column_unstack with its next-line hint on or off (only large outputs turn it on).
-    NextLines(bool),
+    /// column_unstack with its next-line hint forced on (only large outputs turn it on).
+    NextLines,
 }
 
 /// The paths [`apply`] runs this call on (`None`: the plan's own choice).
@@ -129,7 +129,7 @@ pub fn paths(call: &Call, rows: usize, cols: usize, nnz: usize) -> Vec<Option<Fo
             };
             vec![path.map(ForcedPath::Transpose)]
         }
-        Call::ColumnUnstack { .. } => vec![None, Some(ForcedPath::NextLines(true))],
+        Call::ColumnUnstack { .. } => vec![None, Some(ForcedPath::NextLines)],
         _ => vec![None],
     }
 }
@@ -151,9 +151,10 @@ pub fn apply<I: Index>(
         (Call::ColumnStack, Some(Transpose(p))) => {
             column_stack::run(&column_stack::Plan::with_path(a, p)?, v)
         }
-        (Call::ColumnUnstack { rows }, Some(NextLines(on))) => {
-            column_unstack::run(&column_unstack::Plan::new(a, *rows)?.with_next_lines(on), v)
-        }
+        (Call::ColumnUnstack { rows }, Some(NextLines)) => column_unstack::run(
+            &column_unstack::Plan::new(a, *rows)?.with_next_lines(true),
+            v,
+        ),
         (Call::Permute { dims, order }, Some(Permute(p))) => {
             permute::Plan::new(a, dims, order)?.with_path(p).run(v)
         }

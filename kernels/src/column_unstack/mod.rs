@@ -46,11 +46,9 @@ pub mod checked;
 pub mod raw;
 pub mod safe;
 
-use num_complex::Complex64;
-
 use crate::cache::CacheSizes;
 use crate::checks::{fits, row_ptr_len};
-use crate::transpose::outgrows_l2;
+use crate::transpose::{outgrows_l2, output_bytes};
 use crate::{Csr, Index, KernelError, Variant};
 
 /// A column unstack whose parameters have been checked against its input.
@@ -86,14 +84,11 @@ impl<'a, I: Index> Plan<'a, I> {
         fits::<I>("rows", rows)?;
         fits::<I>("cols", cols)?;
         row_ptr_len(rows)?;
-        let output = input
-            .nnz()
-            .saturating_mul(size_of::<I>() + size_of::<Complex64>());
         Ok(Plan {
             input,
             rows,
             cols,
-            next_lines: outgrows_l2(output, CacheSizes::get()),
+            next_lines: outgrows_l2(output_bytes::<I>(input.nnz()), CacheSizes::get()),
         })
     }
 

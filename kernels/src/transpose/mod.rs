@@ -141,8 +141,7 @@ impl Path {
     pub fn choose<I: Index>(a: &Csr<I>, cache: CacheSizes) -> Path {
         let streams = cache.llc / 2 / (2 * cache.line);
         let (cols, nnz) = (a.cols(), a.nnz());
-        let entry = size_of::<I>() + size_of::<Complex64>();
-        let output = nnz.saturating_mul(entry);
+        let output = output_bytes::<I>(nnz);
         if cols <= streams || output <= cache.llc / 2 {
             return if outgrows_l2(output, cache) {
                 Path::DirectAhead
@@ -180,6 +179,11 @@ impl Path {
             },
         }
     }
+}
+
+/// Bytes of a scatter's output of `nnz` entries, a column index and a value each.
+pub(crate) fn output_bytes<I: Index>(nnz: usize) -> usize {
+    nnz.saturating_mul(size_of::<I>() + size_of::<Complex64>())
 }
 
 /// Whether a scatter's output of `bytes` outgrows four times the L2, past which its lines come
