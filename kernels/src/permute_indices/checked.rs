@@ -133,8 +133,13 @@ fn gather<I: Index>(
         for r in first_row..end_row {
             if r + AHEAD < rows {
                 let ahead = in_ptr[inv_row[r + AHEAD]].to_usize();
+                let len = row_ptr[r + AHEAD + 1].to_usize() - row_ptr[r + AHEAD].to_usize();
+                let last = (ahead + len).wrapping_sub(1);
                 prefetch(in_col, ahead);
+                prefetch(in_col, last);
                 prefetch(in_val, ahead);
+                prefetch(in_val, ahead + 4);
+                prefetch(in_val, last);
             }
             let at = row_ptr[r].to_usize();
             let len = row_ptr[r + 1].to_usize() - at;
@@ -214,9 +219,13 @@ fn rows_scatter<I: Index>(
     for i in 0..rows {
         if i + AHEAD < rows {
             let ahead = row_ptr[row_perm[i + AHEAD]].to_usize();
+            let len = in_ptr[i + AHEAD + 1].to_usize() - in_ptr[i + AHEAD].to_usize();
+            let last = (ahead + len).wrapping_sub(1);
             prefetch(&col_idx, ahead);
+            prefetch(&col_idx, last);
             prefetch(&values, ahead);
             prefetch(&values, ahead + 4);
+            prefetch(&values, last);
         }
         let start = in_ptr[i].to_usize();
         let len = in_ptr[i + 1].to_usize() - start;

@@ -193,13 +193,20 @@ unsafe fn gather<I: Index>(
             // lie within the stage (`stage`), and its new columns are < cols <= 2^32
             // (short_limit), so they fit the stage's u32.
             // SAFETY: r < rows, so r + 1 and inv_row[r] + 1 index the row pointers (and so do
-            // r + AHEAD and its input row when below rows); every input column is < cols =
+            // r + AHEAD, r + AHEAD + 1 and r + AHEAD's input row when r + AHEAD < rows; the hints'
+            // pointers are never read); every input column is < cols =
             // col_perm.len() (invariant 3); col_perm[j] < cols fits I (invariant 1).
             unsafe {
                 if r + AHEAD < rows {
                     let ahead = (*in_ptr.add(*inv.add(r + AHEAD))).to_usize();
+                    let len = (*out_ptr.add(r + AHEAD + 1)).to_usize()
+                        - (*out_ptr.add(r + AHEAD)).to_usize();
+                    let last = (ahead + len).wrapping_sub(1);
                     prefetch(a.col_idx(), ahead);
+                    prefetch(a.col_idx(), last);
                     prefetch(a.values(), ahead);
+                    prefetch(a.values(), ahead + 4);
+                    prefetch(a.values(), last);
                 }
                 let at = (*out_ptr.add(r)).to_usize();
                 let len = (*out_ptr.add(r + 1)).to_usize() - at;
@@ -527,14 +534,19 @@ unsafe fn rows_scatter<I: Index>(
         // col_perm[j] < cols fits I (invariant 1). The order's positions (sorted) and ranks are
         // permutations of 0..len (see order_short_row).
         // SAFETY: i < rows = row_perm.len(), row_perm[i] < rows, so both index the rows + 1
-        // row pointers (and so does row i + AHEAD's output row when i + AHEAD < rows); the rest
-        // as above.
+        // row pointers (and so do i + AHEAD, i + AHEAD + 1 and row i + AHEAD's output row when
+        // i + AHEAD < rows; the hints' pointers are never read); the rest as above.
         unsafe {
             if i + AHEAD < rows {
                 let ahead = (*out_ptr.add(*perm.add(i + AHEAD))).to_usize();
+                let len =
+                    (*in_ptr.add(i + AHEAD + 1)).to_usize() - (*in_ptr.add(i + AHEAD)).to_usize();
+                let last = (ahead + len).wrapping_sub(1);
                 prefetch_at(out_col.wrapping_add(ahead));
+                prefetch_at(out_col.wrapping_add(last));
                 prefetch_at(out_val.wrapping_add(ahead));
                 prefetch_at(out_val.wrapping_add(ahead + 4));
+                prefetch_at(out_val.wrapping_add(last));
             }
             let start = (*in_ptr.add(i)).to_usize();
             let len = (*in_ptr.add(i + 1)).to_usize() - start;

@@ -146,8 +146,13 @@ fn gather<I: Index>(
         for (r, &i) in (first_row..end_row).zip(&inv_row[first_row..end_row]) {
             if let Some(&ahead) = inv_row.get(r + AHEAD) {
                 let ahead = a.row_ptr()[ahead].to_usize();
+                let len = row_ptr[r + AHEAD + 1].to_usize() - row_ptr[r + AHEAD].to_usize();
+                let last = (ahead + len).wrapping_sub(1);
                 prefetch(a.col_idx(), ahead);
+                prefetch(a.col_idx(), last);
                 prefetch(a.values(), ahead);
+                prefetch(a.values(), ahead + 4);
+                prefetch(a.values(), last);
             }
             let (in_col, in_val) = row(a, i);
             let seg_col = split_front(&mut seg_rest_col, in_col.len());
@@ -231,9 +236,13 @@ fn rows_scatter<I: Index>(
     for (i, &r) in row_perm.iter().enumerate() {
         if let Some(&ahead) = row_perm.get(i + AHEAD) {
             let ahead = row_ptr[ahead].to_usize();
+            let len = a.row_ptr()[i + AHEAD + 1].to_usize() - a.row_ptr()[i + AHEAD].to_usize();
+            let last = (ahead + len).wrapping_sub(1);
             prefetch(&col_idx, ahead);
+            prefetch(&col_idx, last);
             prefetch(&values, ahead);
             prefetch(&values, ahead + 4);
+            prefetch(&values, last);
         }
         let (in_col, in_val) = row(a, i);
         let seg = row_ptr[r].to_usize()..row_ptr[r + 1].to_usize();
