@@ -1,6 +1,7 @@
 //! Hints to start loading a cache line before it is used: `prefetch(slice, k)` asks for the line
 //! holding `slice[k]`, [`prefetch_at`] for the line at a pointer, and `prefetch_next(slice, k)`
-//! and [`prefetch_next_line`] for the line after it, into the L2. A hint never reads memory, never
+//! and [`prefetch_next_line`] for the line after it, into the L2, and `prefetch_row` and
+//! [`prefetch_row_at`] for the lines of a CSR row. A hint never reads memory, never
 //! faults and has no effect on results, so all three variants issue the same hints: an index past
 //! the end, or a pointer into memory not yet written, asks for a line nobody reads.
 #![allow(
@@ -54,6 +55,27 @@ pub(crate) fn prefetch<T>(slice: &[T], k: usize) {
 #[inline(always)]
 pub(crate) fn prefetch_next<T>(slice: &[T], k: usize) {
     prefetch_next_line(slice.as_ptr().wrapping_add(k));
+}
+
+/// Asks for the lines of a CSR row of `len` entries from position `start` in the column
+/// indices at `cols` and the values at `vals` (see [`prefetch_at`]): the lines of its first,
+/// second and last values and of its first and last columns. That is every line of a row of up
+/// to three lines of values whatever its alignment, and the two ends of a longer one, whose
+/// middle the hardware's stream prefetcher finds.
+#[inline(always)]
+pub(crate) fn prefetch_row_at<C, V>(cols: *const C, vals: *const V, start: usize, len: usize) {
+    let last = (start + len).wrapping_sub(1);
+    prefetch_at(cols.wrapping_add(start));
+    prefetch_at(cols.wrapping_add(last));
+    prefetch_at(vals.wrapping_add(start));
+    prefetch_at(vals.wrapping_add(start + LINE / size_of::<V>().max(1)));
+    prefetch_at(vals.wrapping_add(last));
+}
+
+/// [`prefetch_row_at`] over the column indices and values of a CSR matrix or its output.
+#[inline(always)]
+pub(crate) fn prefetch_row<C, V>(cols: &[C], vals: &[V], start: usize, len: usize) {
+    prefetch_row_at(cols.as_ptr(), vals.as_ptr(), start, len);
 }
 
 /// Asks for every cache line of the `len` elements from `at` (see [`prefetch_at`]): for a run

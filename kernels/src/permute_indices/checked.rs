@@ -13,7 +13,7 @@ use super::{
 };
 use crate::alloc::try_filled;
 use crate::cache::CacheSizes;
-use crate::prefetch::{prefetch, prefetch_all};
+use crate::prefetch::{prefetch_all, prefetch_row};
 use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Permutes the plan's input; see [`super`] for the algorithm.
@@ -134,12 +134,7 @@ fn gather<I: Index>(
             if r + AHEAD < rows {
                 let ahead = in_ptr[inv_row[r + AHEAD]].to_usize();
                 let len = row_ptr[r + AHEAD + 1].to_usize() - row_ptr[r + AHEAD].to_usize();
-                let last = (ahead + len).wrapping_sub(1);
-                prefetch(in_col, ahead);
-                prefetch(in_col, last);
-                prefetch(in_val, ahead);
-                prefetch(in_val, ahead + 4);
-                prefetch(in_val, last);
+                prefetch_row(in_col, in_val, ahead, len);
             }
             let at = row_ptr[r].to_usize();
             let len = row_ptr[r + 1].to_usize() - at;
@@ -220,12 +215,7 @@ fn rows_scatter<I: Index>(
         if i + AHEAD < rows {
             let ahead = row_ptr[row_perm[i + AHEAD]].to_usize();
             let len = in_ptr[i + AHEAD + 1].to_usize() - in_ptr[i + AHEAD].to_usize();
-            let last = (ahead + len).wrapping_sub(1);
-            prefetch(&col_idx, ahead);
-            prefetch(&col_idx, last);
-            prefetch(&values, ahead);
-            prefetch(&values, ahead + 4);
-            prefetch(&values, last);
+            prefetch_row(&col_idx, &values, ahead, len);
         }
         let start = in_ptr[i].to_usize();
         let len = in_ptr[i + 1].to_usize() - start;

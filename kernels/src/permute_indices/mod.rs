@@ -153,9 +153,9 @@
 //! tensor, whose path did not change, moved 0.87-1.35x (the noise of that sitting).
 //! [`Plan::with_path`] forces a path (tests, fuzzing, benches).
 //!
-//! **The rows' prefetches** ask, for the row `AHEAD` rows on (the input row the gather will
-//! read, the output row the scatter will write), for the lines of its first, second and last
-//! values and of its first and last columns: every line of a row of up to three lines of
+//! **The rows' prefetches** (`prefetch_row`, the same call in all three variants) ask, for the
+//! row `AHEAD` rows on (the input row the gather will read, the output row the scatter will
+//! write), for the lines of its first, second and last values and of its first and last columns: every line of a row of up to three lines of
 //! values, whatever its alignment (a banded row of 7 entries is 112 bytes of values, which
 //! cross two line boundaries for half the alignments), and the ends of a longer one, whose
 //! middle the hardware's stream prefetcher finds. Asking for the first value's line alone (and

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::alloc::try_with_capacity;
 use crate::cache::CacheSizes;
-use crate::prefetch::{prefetch, prefetch_at, prefetch_run};
+use crate::prefetch::{prefetch_row, prefetch_row_at, prefetch_run};
 use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Permutes the plan's input; see [`super`] for the algorithm.
@@ -201,12 +201,7 @@ unsafe fn gather<I: Index>(
                     let ahead = (*in_ptr.add(*inv.add(r + AHEAD))).to_usize();
                     let len = (*out_ptr.add(r + AHEAD + 1)).to_usize()
                         - (*out_ptr.add(r + AHEAD)).to_usize();
-                    let last = (ahead + len).wrapping_sub(1);
-                    prefetch(a.col_idx(), ahead);
-                    prefetch(a.col_idx(), last);
-                    prefetch(a.values(), ahead);
-                    prefetch(a.values(), ahead + 4);
-                    prefetch(a.values(), last);
+                    prefetch_row(a.col_idx(), a.values(), ahead, len);
                 }
                 let at = (*out_ptr.add(r)).to_usize();
                 let len = (*out_ptr.add(r + 1)).to_usize() - at;
@@ -541,12 +536,7 @@ unsafe fn rows_scatter<I: Index>(
                 let ahead = (*out_ptr.add(*perm.add(i + AHEAD))).to_usize();
                 let len =
                     (*in_ptr.add(i + AHEAD + 1)).to_usize() - (*in_ptr.add(i + AHEAD)).to_usize();
-                let last = (ahead + len).wrapping_sub(1);
-                prefetch_at(out_col.wrapping_add(ahead));
-                prefetch_at(out_col.wrapping_add(last));
-                prefetch_at(out_val.wrapping_add(ahead));
-                prefetch_at(out_val.wrapping_add(ahead + 4));
-                prefetch_at(out_val.wrapping_add(last));
+                prefetch_row_at(out_col, out_val, ahead, len);
             }
             let start = (*in_ptr.add(i)).to_usize();
             let len = (*in_ptr.add(i + 1)).to_usize() - start;

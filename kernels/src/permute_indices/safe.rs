@@ -10,7 +10,7 @@ use super::{
 };
 use crate::alloc::{try_filled, try_with_capacity};
 use crate::cache::CacheSizes;
-use crate::prefetch::{prefetch, prefetch_all};
+use crate::prefetch::{prefetch_all, prefetch_row};
 use crate::{Csr, CsrParts, Index, KernelError};
 
 /// Permutes the plan's input; see [`super`] for the algorithm.
@@ -147,12 +147,7 @@ fn gather<I: Index>(
             if let Some(&ahead) = inv_row.get(r + AHEAD) {
                 let ahead = a.row_ptr()[ahead].to_usize();
                 let len = row_ptr[r + AHEAD + 1].to_usize() - row_ptr[r + AHEAD].to_usize();
-                let last = (ahead + len).wrapping_sub(1);
-                prefetch(a.col_idx(), ahead);
-                prefetch(a.col_idx(), last);
-                prefetch(a.values(), ahead);
-                prefetch(a.values(), ahead + 4);
-                prefetch(a.values(), last);
+                prefetch_row(a.col_idx(), a.values(), ahead, len);
             }
             let (in_col, in_val) = row(a, i);
             let seg_col = split_front(&mut seg_rest_col, in_col.len());
@@ -237,12 +232,7 @@ fn rows_scatter<I: Index>(
         if let Some(&ahead) = row_perm.get(i + AHEAD) {
             let ahead = row_ptr[ahead].to_usize();
             let len = a.row_ptr()[i + AHEAD + 1].to_usize() - a.row_ptr()[i + AHEAD].to_usize();
-            let last = (ahead + len).wrapping_sub(1);
-            prefetch(&col_idx, ahead);
-            prefetch(&col_idx, last);
-            prefetch(&values, ahead);
-            prefetch(&values, ahead + 4);
-            prefetch(&values, last);
+            prefetch_row(&col_idx, &values, ahead, len);
         }
         let (in_col, in_val) = row(a, i);
         let seg = row_ptr[r].to_usize()..row_ptr[r + 1].to_usize();
