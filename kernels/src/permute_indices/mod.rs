@@ -153,26 +153,25 @@
 //! tensor, whose path did not change, moved 0.87-1.35x (the noise of that sitting).
 //! [`Plan::with_path`] forces a path (tests, fuzzing, benches).
 //!
-//! **The rows' prefetches** (`prefetch_row`, the same call in all three variants) ask, for the
-//! row `AHEAD` rows on (the input row the gather will read, the output row the scatter will
-//! write), for the lines of its first, second and last values and of its first and last columns: every line of a row of up to three lines of
-//! values, whatever its alignment (a banded row of 7 entries is 112 bytes of values, which
-//! cross two line boundaries for half the alignments), and the ends of a longer one, whose
-//! middle the hardware's stream prefetcher finds. Asking for the first value's line alone (and
-//! the second's in the scatter) left the rest to miss when the row came. On the EPYC at 1e6,
-//! `scatter_probe` before and after, 5 to 7 interleaved rounds of the fastest of 15 calls, the
-//! median time after over before: permute banded 0.80x raw (64-bit 0.80x), 0.83x checked and
-//! safe; tensor 0.95x raw (64-bit 0.97x), 0.88x checked, 0.87x safe; permute_indices banded 0.90x
-//! raw (64-bit 0.95x), 0.98x checked, 0.91x safe; tensor 0.95x raw (64-bit 0.99x), 0.88x
-//! checked, 0.94x safe; powerlaw 0.97x and 0.98x raw. In the bench (criterion's means, the
-//! binaries before and after in the order old, new, new, old; banded and uniform in two
-//! sittings): permute banded 0.70-0.81x raw, 0.75-0.89x checked and safe; tensor 0.96x and 0.97x
-//! raw, 0.93-1.05x the others; permute_indices banded 0.87-0.92x raw (one sitting's 64-bit 1.17x,
-//! the next one's 0.92x); tensor 0.91x and 0.93x raw, 0.84-0.93x the others. Uniform, whose rows of 45 to 141 entries the hints cover only at their
-//! ends, ran 1.02-1.09x raw in both sittings (checked and safe 0.91-1.16x): the price of the
-//! hints where the stream prefetcher already follows the row; capping the last hint at a row's
-//! eighth entry did not remove it. At 1e5, where the output fits the L3, raw moved 0.99x to
-//! 1.04x (banded permute 1.04x).
+//! **The rows' prefetches** (`prefetch_row`, the same call in all three variants) ask, for the row
+//! `AHEAD` rows on (the input row the gather will read, the output row the scatter will write),
+//! for every line of a row of up to three lines of values and the two ends of a longer one (a
+//! banded row of 7 entries is 112 bytes of values, which cross two line boundaries for half the
+//! alignments). Asking for the first value's line alone (and the second's in the scatter) left the
+//! rest to miss when the row came. On the EPYC at 1e6, `scatter_probe` before and after, 5 to 7
+//! interleaved rounds of the fastest of 15 calls, the median time after over before: permute
+//! banded 0.80x raw (64-bit 0.80x), 0.83x checked and safe; tensor 0.95x raw (64-bit 0.97x), 0.88x
+//! checked, 0.87x safe; permute_indices banded 0.90x raw (64-bit 0.95x), 0.98x checked, 0.91x
+//! safe; tensor 0.95x raw (64-bit 0.99x), 0.88x checked, 0.94x safe; powerlaw 0.97x and 0.98x raw.
+//! In the bench (criterion's means, the binaries before and after in the order old, new, new, old;
+//! banded and uniform in two sittings): permute banded 0.70-0.81x raw, 0.75-0.89x checked and
+//! safe; tensor 0.96x and 0.97x raw, 0.93-1.05x the others; permute_indices banded 0.87-0.92x raw
+//! (one sitting's 64-bit 1.17x, the next one's 0.92x); tensor 0.91x and 0.93x raw, 0.84-0.93x the
+//! others. Uniform, whose rows of 45 to 141 entries the hints cover only at their ends, ran
+//! 1.02-1.09x raw in both sittings (checked and safe 0.91-1.16x): the price of the hints where the
+//! stream prefetcher already follows the row; capping the last hint at a row's eighth entry did
+//! not remove it. At 1e5, where the output fits the L3, raw moved 0.99x to 1.04x (banded permute
+//! 1.04x).
 //!
 //! Measured at 1e6 entries, 32-bit, raw, with `kernels/examples/scatter_probe.rs` under
 //! Cachegrind with this machine's caches (48 KiB D1, 2 MiB L2 as last level: `valgrind
