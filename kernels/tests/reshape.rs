@@ -37,8 +37,8 @@ proptest! {
 /// Rows of 0 to 19 entries (a row of `CHUNK` = 8 entries, one less, one more, two chunks and a
 /// part) reshaped so that whole rows move a chunk at a time (two rows into one), so that rows
 /// cross output rows (each walked entry by entry), and into one column. Every chunk but the last
-/// rows' runs past its row into the rows after it; the last rows, whose chunk would pass `nnz`,
-/// move entry by entry.
+/// rows' runs past its row into the rows after it (the empty row's chunk lies wholly in them);
+/// the last rows, whose chunk would pass `nnz`, move entry by entry.
 #[test]
 fn rows_around_the_chunk_width_move_whole_and_walked() {
     let lengths = [8, 0, 7, 9, 1, 16, 17, 3, 19, 8, 2, 5];

@@ -29,12 +29,15 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError>
             let moved = |col: I| whole_row_column(col, base, row_start);
             if end + CHUNK <= nnz {
                 let mut k = start;
-                while k < end {
+                loop {
                     let (out, from) = (&mut col_idx[k..k + CHUNK], &in_col[k..k + CHUNK]);
                     for l in 0..CHUNK {
                         out[l] = moved(from[l]);
                     }
                     k += CHUNK;
+                    if k >= end {
+                        break;
+                    }
                 }
             } else {
                 for k in start..end {

@@ -38,6 +38,21 @@
 //! instructions per entry, 1.04 -> 1.23 ns; tensor 1.53 -> 1.69 ns; powerlaw 12.33 -> 12.65 and
 //! 2.76 -> 2.08 ns).
 //!
+//! The loop tests its end after each step, so an empty row moves one chunk too (into slots the
+//! rows after it write again) and every row of up to 8 entries, empty or not, runs it exactly
+//! once. Tested before the step, the loop ran 0 or 1 times on the short rows, and powerlaw's
+//! shuffled Zipf rows (most of them 0 to 2 entries) mispredicted that exit on about half of
+//! them. Cachegrind (`--branch-sim=yes`, `scatter_probe reshape F 1000000 V rule 32` with 3
+//! calls minus 2), per entry, before -> after: raw powerlaw 7.87 -> 8.23 instructions and 0.077
+//! -> 0.028 mispredicted branches, safe 13.80 -> 14.43 and 0.121 -> 0.027; tensor raw 7.73 ->
+//! 8.01 and 0.059 -> 0.063 (its Kronecker row lengths repeat, and the predictor follows them;
+//! the empty rows' chunks are the added instructions). In time (`scatter_probe`, 6 interleaved
+//! rounds of the fastest of 15 calls at 1e6, median (range) ns per entry), powerlaw raw 1.36
+//! (1.35-1.40) -> 1.08 (1.06-1.09), 64-bit 1.56 -> 1.31, checked 1.65 -> 1.42, safe 1.45 ->
+//! 1.19; tensor raw 0.91 (0.89-0.92) -> 0.94 (0.92-0.94), checked 1.20 -> 1.27, safe 1.09 ->
+//! 1.09; banded 0.94 -> 0.92. At 1e5 (60 calls) nothing moved by more than 0.02 ns: there the
+//! predictor learns the whole matrix's row lengths over the repeated calls.
+//!
 //! [`Plan::new`] validates the parameters once; [`raw`], [`checked`] and [`safe`] each compute
 //! the result from a plan with the same algorithm and the same signature.
 
@@ -62,8 +77,8 @@ pub(crate) fn whole_row_column<I: Index>(col: I, base: usize, row_start: usize) 
 }
 
 /// Column indices a whole input row moves per step (see the [module documentation](self)): a
-/// row's loop runs `len.div_ceil(CHUNK)` times, which for most rows is once, and each step is a
-/// fixed-width copy-and-add the compiler vectorises.
+/// row's loop runs `len.div_ceil(CHUNK).max(1)` times, which for most rows is once, and each
+/// step is a fixed-width copy-and-add the compiler vectorises.
 pub(crate) const CHUNK: usize = 8;
 
 /// A reshape whose parameters have been checked against its input.

@@ -47,10 +47,10 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError>
             let moved = |col: I| whole_row_column(col, base, row_start);
             if end + CHUNK <= nnz {
                 let mut k = start;
-                while k < end {
-                    // SAFETY: k < end, so k + CHUNK <= nnz, the length of in_col and the
-                    // capacity of out_col (Csr invariant 2). Slots past `end` belong to later
-                    // rows, which write them again.
+                loop {
+                    // SAFETY: k <= end (k == start on the first step, k < end after), so
+                    // k + CHUNK <= nnz, the length of in_col and the capacity of out_col (Csr
+                    // invariant 2). Slots past `end` belong to later rows, which write them again.
                     unsafe {
                         let chunk = in_col.add(k).cast::<[I; CHUNK]>().read_unaligned();
                         out_col
@@ -59,6 +59,9 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError>
                             .write_unaligned(chunk.map(moved));
                     }
                     k += CHUNK;
+                    if k >= end {
+                        break;
+                    }
                 }
             } else {
                 for k in start..end {

@@ -31,17 +31,18 @@ pub fn reshape<I: Index>(plan: &Plan<'_, I>) -> Result<CsrParts<I>, KernelError>
             let row_start = row_end - cols;
             let moved = |c: I| I::from_usize(base + c.to_usize() - row_start);
             if end + CHUNK <= nnz {
-                // at < end, so at + CHUNK <= nnz, the length of both arrays: both chunks exist.
+                // at <= end (at == start on the first step, at < end after), so at + CHUNK <=
+                // nnz, the length of both arrays: both chunks exist.
                 let mut at = start;
-                while at < end {
-                    let (Some(out), Some(from)) = (
-                        col_idx[at..].first_chunk_mut::<CHUNK>(),
-                        in_col[at..].first_chunk::<CHUNK>(),
-                    ) else {
-                        break;
-                    };
+                while let (Some(out), Some(from)) = (
+                    col_idx[at..].first_chunk_mut::<CHUNK>(),
+                    in_col[at..].first_chunk::<CHUNK>(),
+                ) {
                     *out = from.map(moved);
                     at += CHUNK;
+                    if at >= end {
+                        break;
+                    }
                 }
             } else {
                 for (o, &c) in col_idx[start..end].iter_mut().zip(&in_col[start..end]) {
